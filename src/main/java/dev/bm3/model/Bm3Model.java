@@ -1,0 +1,318 @@
+package dev.bm3.model;
+
+import dev.bm3.InvalidInputException;
+import dev.bm3.config.TrainConfig;
+import dev.bm3.data.Dataset;
+import dev.bm3.data.FeatureMatrix;
+import dev.bm3.eval.Scorer;
+import dev.bm3.torch.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * BM3 exactly as SPEC sections 3-4 state: LightGCN-style mean over layers 0..L with the item ID
+ * residual, trainable raw feature tables, one projection per modality, ONE predictor shared by
+ * users, items and modalities, dropout targets drawn under no-grad on the full matrices (one draw
+ * per step), and the loss {@code L_rec + reg_weight L_reg + cl_weight (L_align + L_mask)},
+ * optimised by Adam over every parameter (the feature tables included).
+ *
+ * <p>Online rows are gathered before the predictor rather than after: the predictor is row-wise,
+ * so values and gradients are the same as the reference's predictor-then-gather, without the
+ * catalogue-sized product.
+ */
+public final class Bm3Model implements Model {
+    private final TrainConfig config;
+    private final int nUsers;
+    private final int nItems;
+    private final Device device;
+    private final torch.ScalarType dtype;
+    private final Propagation propagation;
+
+    // Parameters, each with one owner (this model); order is the checkpoint and optimizer order.
+    private final Tensor userEmb;
+    private final Tensor itemEmb;
+    private final List<String> modalityNames = new ArrayList<>();
+    private final List<Tensor> features = new ArrayList<>();
+    private final List<Tensor> projWeights = new ArrayList<>();
+    private final List<Tensor> projBiases = new ArrayList<>();
+    private final Tensor predWeight;
+    private final Tensor predBias;
+    private final List<Tensor> parameters = new ArrayList<>();
+    private final TensorVector parameterVector;
+    private final Adam optimizer;
+
+    private Tensor scoreUsers;
+    private Tensor scoreItems;
+
+    /**
+     * Builds the model on {@code device}. Initialisation draws from LibTorch's default generator,
+     * so seed it first ({@link dev.bm3.torch.TorchRuntime#seed}).
+     *
+     * @param propagation the graph encoder path (LibTorch sparse {@code mm} or native kernels)
+     * @param dtype       Float for training; Double for gradient checks
+     */
+    public Bm3Model(Dataset data, TrainConfig config, Propagation propagation, Device device, torch.ScalarType dtype) {
+        if (data.modalities().isEmpty()) {
+            throw new InvalidInputException("BM3 needs at least one modality (item features); dataset '"
+                    + data.name() + "' has none");
+        }
+        this.config = config;
+        this.nUsers = data.nUsers();
+        this.nItems = data.nItems();
+        this.device = device;
+        this.dtype = dtype;
+        this.propagation = propagation;
+        int d = config.embeddingSize();
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            userEmb = param(xavierUniform(nUsers, d));
+            itemEmb = param(xavierUniform(nItems, d));
+            for (FeatureMatrix f : data.modalities().values()) {
+                modalityNames.add(f.name());
+                features.add(param(Tensors.fromFloats(f.data(), f.rows(), f.cols(), dtype, device)));
+                projWeights.add(param(xavierNormal(d, f.cols())));
+                projBiases.add(param(defaultBias(d, f.cols())));
+            }
+            predWeight = param(xavierNormal(d, d));
+            predBias = param(defaultBias(d, d));
+        }
+        parameterVector = new TensorVector(parameters.toArray(new Tensor[0]));
+        optimizer = new Adam(parameterVector, new AdamOptions(config.learningRate()));
+    }
+
+    private Tensor param(Tensor t) {
+        Tensor p = Tensors.keep(t);
+        p.requires_grad_(true);
+        parameters.add(p);
+        return p;
+    }
+
+    /** nn.init.xavier_uniform_ on a (rows x cols) weight: fan_in = cols, fan_out = rows. */
+    private Tensor xavierUniform(long rows, long cols) {
+        double a = Math.sqrt(6.0 / (rows + cols));
+        return torch.empty(new long[] {rows, cols}, Tensors.options(dtype, device), null).uniform_(-a, a, null);
+    }
+
+    /** nn.init.xavier_normal_ on a Linear weight (out x in). */
+    private Tensor xavierNormal(long out, long in) {
+        double std = Math.sqrt(2.0 / (out + in));
+        return torch.empty(new long[] {out, in}, Tensors.options(dtype, device), null).normal_(0, std, null);
+    }
+
+    /** PyTorch's default Linear bias: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+    private Tensor defaultBias(long out, long in) {
+        double b = 1.0 / Math.sqrt(in);
+        return torch.empty(new long[] {out}, Tensors.options(dtype, device), null).uniform_(-b, b, null);
+    }
+
+    @Override
+    public boolean trainable() {
+        return true;
+    }
+
+    /** The encoder output: H_U and H_I (with the item ID residual), attached to the current scope. */
+    Tensor[] encode() {
+        Tensor x0 = torch.cat(new TensorVector(userEmb, itemEmb), 0);
+        Tensor h = propagation.meanOverLayers(x0, config.nLayers());
+        Tensor hu = h.narrow(0, 0, nUsers);
+        Tensor hi = h.narrow(0, nUsers, nItems).add(itemEmb);
+        return new Tensor[] {hu, hi};
+    }
+
+    private Tensor predictor(Tensor x) {
+        return torch.linear(x, predWeight, new TensorOptional(predBias));
+    }
+
+    private static Tensor oneMinusMeanCos(Tensor a, Tensor b) {
+        return torch.cosine_similarity(a, b, 1, 1e-8).mean().neg().add(new Scalar(1.0));
+    }
+
+    /**
+     * The loss of SPEC section 4 for one batch, with its terms, built in the caller's scope.
+     * Dropout targets come from LibTorch's default generator (one draw per matrix per call).
+     */
+    public LossTerms loss(int[] users, int[] items) {
+        Tensor u = Tensors.fromInts(users, device);
+        Tensor i = Tensors.fromInts(items, device);
+        Tensor[] h = encode();
+        Tensor hu = h[0];
+        Tensor hi = h[1];
+        List<Tensor> latents = new ArrayList<>();
+        for (int m = 0; m < features.size(); m++) {
+            latents.add(torch.linear(features.get(m), projWeights.get(m), new TensorOptional(projBiases.get(m))));
+        }
+        Tensor targetU;
+        Tensor targetI;
+        List<Tensor> targetM = new ArrayList<>();
+        try (NoGradGuard g = new NoGradGuard()) {
+            // Reference order of draws: users, items, then each modality.
+            targetU = torch.dropout(hu.detach(), config.dropout(), true);
+            targetI = torch.dropout(hi.detach(), config.dropout(), true);
+            for (Tensor z : latents) {
+                targetM.add(torch.dropout(z.detach(), config.dropout(), true));
+            }
+        }
+        Tensor tI = targetI.index_select(0, i);
+        Tensor tU = targetU.index_select(0, u);
+        Tensor lossUI = oneMinusMeanCos(predictor(hu.index_select(0, u)), tI);
+        Tensor lossIU = oneMinusMeanCos(predictor(hi.index_select(0, i)), tU);
+        Tensor rec = lossUI.add(lossIU);
+        Tensor align = null;
+        Tensor mask = null;
+        for (int m = 0; m < latents.size(); m++) {
+            Tensor q = predictor(latents.get(m).index_select(0, i));
+            Tensor a = oneMinusMeanCos(q, tI);
+            Tensor k = oneMinusMeanCos(q, targetM.get(m).index_select(0, i));
+            align = align == null ? a : align.add(a);
+            mask = mask == null ? k : mask.add(k);
+        }
+        Tensor reg = hu.norm().add(hi.norm()).div(new Scalar((double) nItems));
+        Tensor total = rec.add(reg, new Scalar(config.regWeight()))
+                .add(align.add(mask), new Scalar(config.clWeight()));
+        return new LossTerms(total, lossUI, lossIU, align, mask, reg);
+    }
+
+    @Override
+    public double trainStep(int[] users, int[] items) {
+        invalidateScores();
+        optimizer.zero_grad();
+        LossTerms terms = loss(users, items);
+        double value = terms.total().item_double();
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("loss is " + value);
+        }
+        terms.total().backward();
+        optimizer.step();
+        return value;
+    }
+
+    @Override
+    public Scorer scorer() {
+        if (scoreUsers == null) {
+            try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                Tensor[] h = encode();
+                scoreUsers = Tensors.keep(predictor(h[0]).contiguous());
+                scoreItems = Tensors.keep(predictor(h[1]).t().contiguous());
+            }
+        }
+        final Tensor users = scoreUsers;
+        final Tensor itemsT = scoreItems;
+        return (batch, out) -> {
+            try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                Tensor s = users.index_select(0, Tensors.fromInts(batch, device)).mm(itemsT);
+                Tensors.copyTo(s, out);
+            }
+        };
+    }
+
+    private void invalidateScores() {
+        if (scoreUsers != null) {
+            scoreUsers.close();
+            scoreItems.close();
+            scoreUsers = null;
+            scoreItems = null;
+        }
+    }
+
+    /** Parameter names in checkpoint order. */
+    List<String> parameterNames() {
+        List<String> names = new ArrayList<>(List.of("user_embedding", "item_embedding"));
+        for (String m : modalityNames) {
+            names.add(m + ".features");
+            names.add(m + ".projection.weight");
+            names.add(m + ".projection.bias");
+        }
+        names.add("predictor.weight");
+        names.add("predictor.bias");
+        return names;
+    }
+
+    /** Parameters in the order of {@link #parameterNames()}; borrowed, do not close. */
+    List<Tensor> parameters() {
+        List<Tensor> ordered = new ArrayList<>(List.of(userEmb, itemEmb));
+        for (int m = 0; m < features.size(); m++) {
+            ordered.add(features.get(m));
+            ordered.add(projWeights.get(m));
+            ordered.add(projBiases.get(m));
+        }
+        ordered.add(predWeight);
+        ordered.add(predBias);
+        return ordered;
+    }
+
+    @Override
+    public void save(Path file) {
+        try (PointerScope scope = new PointerScope()) {
+            OutputArchive archive = new OutputArchive();
+            List<String> names = parameterNames();
+            List<Tensor> params = parameters();
+            for (int k = 0; k < names.size(); k++) {
+                archive.write(names.get(k), params.get(k));
+            }
+            archive.save_to(file.toString());
+        }
+    }
+
+    @Override
+    public void load(Path file) {
+        invalidateScores();
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            InputArchive archive = new InputArchive();
+            archive.load_from(file.toString());
+            List<String> names = parameterNames();
+            List<Tensor> params = parameters();
+            for (int k = 0; k < names.size(); k++) {
+                Tensor t = new Tensor();
+                archive.read(names.get(k), t);
+                if (t.dim() != params.get(k).dim() || t.numel() != params.get(k).numel()) {
+                    throw new InvalidInputException(file + ": parameter '" + names.get(k)
+                            + "' has " + t.numel() + " values, the model expects " + params.get(k).numel());
+                }
+                params.get(k).copy_(t);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof InvalidInputException) {
+                throw e;
+            }
+            throw new InvalidInputException(file + ": cannot read model parameters: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        invalidateScores();
+        optimizer.close();
+        parameterVector.close();
+        for (int k = parameters.size() - 1; k >= 0; k--) {
+            parameters.get(k).close();
+        }
+        parameters.clear();
+        propagation.close();
+    }
+
+    /**
+     * The loss and its terms for one batch (tensors in the caller's scope).
+     *
+     * @param total  the full loss
+     * @param userItem  1 - mean cos(P_U[u], T_I[i])
+     * @param itemUser  1 - mean cos(P_I[i], T_U[u])
+     * @param align  sum over modalities of 1 - mean cos(Q_m[i], T_I[i])
+     * @param mask   sum over modalities of 1 - mean cos(Q_m[i], T_m[i])
+     * @param reg    (||H_U||_F + ||H_I||_F) / n_items
+     */
+    public record LossTerms(Tensor total, Tensor userItem, Tensor itemUser, Tensor align, Tensor mask, Tensor reg) {
+    }
+}

@@ -1,0 +1,32 @@
+package dev.bm3.model;
+
+import dev.bm3.eval.Scorer;
+
+import java.nio.file.Path;
+
+/**
+ * A trainable recommender. {@link #trainStep} runs inside the caller's {@code PointerScope}; the
+ * model's long-lived tensors (parameters, optimizer, graph) are its own and freed by {@link #close}.
+ */
+public interface Model extends AutoCloseable {
+    /** False for models with nothing to optimise (popularity): the trainer then runs one epoch. */
+    boolean trainable();
+
+    /** One optimisation step on a batch of positive (user, item) pairs; returns the loss. */
+    double trainStep(int[] users, int[] items);
+
+    /**
+     * A scorer over the current parameters. It precomputes the final embeddings once and stays
+     * valid until the next {@link #trainStep} or {@link #close}.
+     */
+    Scorer scorer();
+
+    /** Writes the parameters to {@code file} (atomically by the caller's convention). */
+    void save(Path file);
+
+    /** Reads parameters written by {@link #save}. */
+    void load(Path file);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,16 @@
+package dev.bm3.train;
+
+/** Observes training; every method has a no-op default. Called on the training thread. */
+public interface TrainingListener {
+    default void onRunStart(String label, int stepsPerEpoch, int maxEpochs) {
+    }
+
+    default void onStep(int epoch, int step, int stepsPerEpoch, double loss) {
+    }
+
+    default void onEpoch(EpochRecord record) {
+    }
+
+    default void onRunEnd(String label, TrainResult result) {
+    }
+}

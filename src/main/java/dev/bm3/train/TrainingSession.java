@@ -1,0 +1,182 @@
+package dev.bm3.train;
+
+import dev.bm3.config.SearchSpace;
+import dev.bm3.config.TrainConfig;
+import dev.bm3.data.DataSource;
+import dev.bm3.data.Dataset;
+import dev.bm3.eval.Evaluator;
+import dev.bm3.model.Model;
+import dev.bm3.model.Models;
+import dev.bm3.torch.TorchRuntime;
+import org.bytedeco.pytorch.Device;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one training job into a run directory: one run, or a grid (each combination re-seeded
+ * with the same seed, in {@code grid/NN-key=value...}), the winner chosen by the VALIDATION
+ * metric; the winner's model, epoch log and curve are copied to the top of the run directory and
+ * {@code metrics.json} lists every combination under {@code grid}.
+ */
+public final class TrainingSession {
+    private final Dataset data;
+    private final DataSource source;
+    private final Device device;
+    private final String deviceName;
+    private final int threads;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    public TrainingSession(Dataset data, DataSource source, String deviceName, int threads) {
+        this.data = data;
+        this.source = source;
+        this.deviceName = deviceName;
+        this.threads = threads;
+        TorchRuntime.setThreads(threads);
+        this.device = TorchRuntime.device(deviceName);
+    }
+
+    public TrainingSession addListener(TrainingListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Trains every combination of {@code space} into {@code run}; returns the winner's result. */
+    public TrainResult run(SearchSpace space, RunDirectory run) {
+        List<TrainConfig> configs = space.expand();
+        List<String> axes = space.axes();
+        TrainConfig first = configs.get(0);
+        run.writeJson(RunDirectory.MANIFEST, manifest(first, configs.size()));
+        if (configs.size() == 1) {
+            TrainResult r = trainOne(first, run, "run");
+            run.writeJson(RunDirectory.METRICS, RunDirectory.metricsOf(r));
+            return r;
+        }
+        List<TrainResult> results = new ArrayList<>();
+        List<RunDirectory> dirs = new ArrayList<>();
+        List<Map<String, Object>> grid = new ArrayList<>();
+        for (int k = 0; k < configs.size(); k++) {
+            TrainConfig c = configs.get(k);
+            Map<String, Object> params = SearchSpace.describe(c, axes);
+            String name = String.format("%02d", k + 1) + "-" + slug(params);
+            RunDirectory sub = run.child(name);
+            TrainResult r = trainOne(c, sub, "grid " + (k + 1) + "/" + configs.size() + " " + params);
+            sub.writeJson(RunDirectory.METRICS, RunDirectory.metricsOf(r));
+            results.add(r);
+            dirs.add(sub);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("run", "grid/" + name);
+            entry.put("params", params);
+            entry.putAll(RunDirectory.metricsOf(r));
+            grid.add(entry);
+        }
+        String metric = first.validMetric();
+        int winner = argmax(results, metric, true);
+        int byTest = argmax(results, metric, false);
+        TrainResult best = results.get(winner);
+        run.writeConfig(best.config());
+        run.copyFrom(dirs.get(winner), RunDirectory.MODEL);
+        run.copyFrom(dirs.get(winner), RunDirectory.EPOCHS);
+        run.copyFrom(dirs.get(winner), RunDirectory.CURVE);
+        Map<String, Object> metrics = RunDirectory.metricsOf(best);
+        metrics.put("selected_by", "valid " + metric);
+        metrics.put("params", grid.get(winner).get("params"));
+        Map<String, Object> testChoice = new LinkedHashMap<>();
+        testChoice.put("note", "the reference toolkit's protocol (winner by TEST metric), reported for comparison only");
+        testChoice.put("params", grid.get(byTest).get("params"));
+        testChoice.putAll(RunDirectory.metricsOf(results.get(byTest)));
+        metrics.put("winner_by_test", testChoice);
+        metrics.put("grid", grid);
+        run.writeJson(RunDirectory.METRICS, metrics);
+        return best;
+    }
+
+    private TrainResult trainOne(TrainConfig config, RunDirectory dir, String label) {
+        dir.writeConfig(config);
+        TorchRuntime.seed(config.seed());
+        List<String> metricNames = new Evaluator(data, config.topk()).metricNames();
+        Trainer trainer = new Trainer();
+        listeners.forEach(trainer::addListener);
+        List<EpochRecord> records = new ArrayList<>();
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onEpoch(EpochRecord r) {
+                records.add(r);
+                dir.writeEpochs(records, metricNames);
+            }
+        });
+        try (Model model = Models.create(data, config, device)) {
+            TrainResult r = trainer.train(data, config, model, label,
+                    (epoch, m) -> dir.writeAtomically(RunDirectory.MODEL, m::save));
+            TrainingCurvePlot.write(dir, r.epochs(), config.validMetric(), config.model() + " on " + data.name());
+            return r;
+        }
+    }
+
+    private static int argmax(List<TrainResult> results, String metric, boolean byValid) {
+        int best = 0;
+        for (int k = 1; k < results.size(); k++) {
+            double v = (byValid ? results.get(k).valid() : results.get(k).test()).get(metric);
+            double b = (byValid ? results.get(best).valid() : results.get(best).test()).get(metric);
+            if (v > b) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static String slug(Map<String, Object> params) {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "-").append(k).append('=').append(v));
+        return sb.toString().replaceAll("[^A-Za-z0-9_.=-]", "_");
+    }
+
+    private Map<String, Object> manifest(TrainConfig first, int combinations) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", "bm3-engine " + Version.ENGINE);
+        m.put("created", Instant.now().toString());
+        m.put("seed", first.seed());
+        m.put("model", first.model());
+        m.put("combinations", combinations);
+        m.put("dataset", data.name());
+        m.put("dataset_checksum", data.checksum());
+        m.put("data_source", source.toMap());
+        m.put("device", deviceName);
+        m.put("threads", threads);
+        Map<String, Object> versions = new LinkedHashMap<>();
+        versions.put("libtorch", TorchRuntime.version());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("git_revision", Version.gitRevision());
+        m.put("versions", versions);
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        try {
+            machine.put("host", InetAddress.getLocalHost().getHostName());
+        } catch (java.io.IOException e) {
+            machine.put("host", "unknown");
+        }
+        m.put("machine", machine);
+        return m;
+    }
+
+    /** The data source of a run directory's manifest. */
+    public static DataSource dataSourceOf(RunDirectory run) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> src = (Map<String, Object>) run.readJson(RunDirectory.MANIFEST).get("data_source");
+        if (src == null) {
+            throw new dev.bm3.InvalidInputException(run.resolve(RunDirectory.MANIFEST) + ": no data_source");
+        }
+        return DataSource.fromMap(src, run.resolve(RunDirectory.MANIFEST).toString());
+    }
+
+    public static Path modelFile(RunDirectory run) {
+        return run.resolve(RunDirectory.MODEL);
+    }
+}
