@@ -34,7 +34,8 @@ import java.util.stream.IntStream;
  * any that are also training items (unreachable hits, as in the reference).
  *
  * <p><b>Batches and threads.</b> Users go to the {@link Scorer} in ascending id order, in batches
- * of {@code batchSize}. The top-K of the rows of a batch may be selected in parallel; each row
+ * of {@code batchSize}. The top-K of the rows of a large batch is selected in parallel (common
+ * {@code ForkJoinPool}; the scorer itself is always called on the calling thread); each row
  * writes its own slot and per-user metrics are summed in ascending user order, so the result is
  * bit-identical for every batch size and thread count. The selection is a bounded heap of size
  * max K (O(n_items log K) per user at worst, not a full sort).
