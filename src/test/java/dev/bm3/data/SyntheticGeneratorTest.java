@@ -79,7 +79,7 @@ class SyntheticGeneratorTest {
         double popRecall = recallAt20(d, (u, i) -> popularity[i]);
         double oracleRecall = recallAt20(d, (u, i) -> gen.truth().logit(u, i));
         assertTrue(popRecall > 0.01, "popularity recall@20 " + popRecall);
-        assertTrue(oracleRecall > 1.5 * popRecall, "oracle " + oracleRecall + " vs popularity " + popRecall);
+        assertTrue(oracleRecall > 3 * popRecall, "oracle " + oracleRecall + " vs popularity " + popRecall);
     }
 
     private interface Score {
