@@ -20,10 +20,17 @@ public final class Dataset {
     private final Split test;
     private final Map<String, FeatureMatrix> modalities;
     private final String checksum;
+    private final int coldStartRowsDropped;
     private UserItems trainByUser;
 
     public Dataset(String name, int nUsers, int nItems, Split train, Split valid, Split test,
                    Map<String, FeatureMatrix> modalities, String checksum) {
+        this(name, nUsers, nItems, train, valid, test, modalities, checksum, 0);
+    }
+
+    /** As above, recording how many validation/test rows of cold-start users the loader dropped. */
+    public Dataset(String name, int nUsers, int nItems, Split train, Split valid, Split test,
+                   Map<String, FeatureMatrix> modalities, String checksum, int coldStartRowsDropped) {
         this.name = Objects.requireNonNull(name);
         this.nUsers = nUsers;
         this.nItems = nItems;
@@ -32,6 +39,10 @@ public final class Dataset {
         this.test = Objects.requireNonNull(test);
         this.modalities = Collections.unmodifiableMap(new LinkedHashMap<>(modalities));
         this.checksum = Objects.requireNonNull(checksum);
+        if (coldStartRowsDropped < 0) {
+            throw new IllegalArgumentException("coldStartRowsDropped must be >= 0, got " + coldStartRowsDropped);
+        }
+        this.coldStartRowsDropped = coldStartRowsDropped;
         for (FeatureMatrix f : this.modalities.values()) {
             if (f.rows() != nItems) {
                 throw new IllegalArgumentException("modality '" + f.name() + "' has " + f.rows()
@@ -49,6 +60,8 @@ public final class Dataset {
     /** Modalities in a stable order (the order they were declared). */
     public Map<String, FeatureMatrix> modalities() { return modalities; }
     public String checksum() { return checksum; }
+    /** Validation/test rows dropped because their user had no training row. */
+    public int coldStartRowsDropped() { return coldStartRowsDropped; }
 
     /** Distinct training items per user (the mask at ranking time); computed once. */
     public synchronized UserItems trainByUser() {
