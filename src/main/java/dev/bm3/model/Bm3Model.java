@@ -145,28 +145,53 @@ public final class Bm3Model implements Model {
      * Dropout targets come from LibTorch's default generator (one draw per matrix per call).
      */
     public LossTerms loss(int[] users, int[] items) {
+        return loss(users, items, null);
+    }
+
+    /** Fresh dropout targets from the current parameters (no gradient), in the caller's scope. */
+    Targets drawTargets() {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor[] h = encode();
+            return drawTargets(h[0], h[1], latents());
+        }
+    }
+
+    private Targets drawTargets(Tensor hu, Tensor hi, List<Tensor> latents) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            // Reference order of draws: users, items, then each modality.
+            Tensor tu = torch.dropout(hu.detach(), config.dropout(), true);
+            Tensor ti = torch.dropout(hi.detach(), config.dropout(), true);
+            List<Tensor> tm = new ArrayList<>();
+            for (Tensor z : latents) {
+                tm.add(torch.dropout(z.detach(), config.dropout(), true));
+            }
+            return new Targets(tu, ti, tm);
+        }
+    }
+
+    private List<Tensor> latents() {
+        List<Tensor> latents = new ArrayList<>();
+        for (int m = 0; m < features.size(); m++) {
+            latents.add(torch.linear(features.get(m), projWeights.get(m), new TensorOptional(projBiases.get(m))));
+        }
+        return latents;
+    }
+
+    /**
+     * The loss against given targets ({@code fixed}), or against a fresh draw when null. Targets
+     * are constants to autograd (BM3's stop-gradient), which is what a gradient check must hold
+     * fixed too.
+     */
+    LossTerms loss(int[] users, int[] items, Targets fixed) {
         Tensor u = Tensors.fromInts(users, device);
         Tensor i = Tensors.fromInts(items, device);
         Tensor[] h = encode();
         Tensor hu = h[0];
         Tensor hi = h[1];
-        List<Tensor> latents = new ArrayList<>();
-        for (int m = 0; m < features.size(); m++) {
-            latents.add(torch.linear(features.get(m), projWeights.get(m), new TensorOptional(projBiases.get(m))));
-        }
-        Tensor targetU;
-        Tensor targetI;
-        List<Tensor> targetM = new ArrayList<>();
-        try (NoGradGuard g = new NoGradGuard()) {
-            // Reference order of draws: users, items, then each modality.
-            targetU = torch.dropout(hu.detach(), config.dropout(), true);
-            targetI = torch.dropout(hi.detach(), config.dropout(), true);
-            for (Tensor z : latents) {
-                targetM.add(torch.dropout(z.detach(), config.dropout(), true));
-            }
-        }
-        Tensor tI = targetI.index_select(0, i);
-        Tensor tU = targetU.index_select(0, u);
+        List<Tensor> latents = latents();
+        Targets t = fixed != null ? fixed : drawTargets(hu, hi, latents);
+        Tensor tI = t.items().index_select(0, i);
+        Tensor tU = t.users().index_select(0, u);
         Tensor lossUI = oneMinusMeanCos(predictor(hu.index_select(0, u)), tI);
         Tensor lossIU = oneMinusMeanCos(predictor(hi.index_select(0, i)), tU);
         Tensor rec = lossUI.add(lossIU);
@@ -175,7 +200,7 @@ public final class Bm3Model implements Model {
         for (int m = 0; m < latents.size(); m++) {
             Tensor q = predictor(latents.get(m).index_select(0, i));
             Tensor a = oneMinusMeanCos(q, tI);
-            Tensor k = oneMinusMeanCos(q, targetM.get(m).index_select(0, i));
+            Tensor k = oneMinusMeanCos(q, t.modalities().get(m).index_select(0, i));
             align = align == null ? a : align.add(a);
             mask = mask == null ? k : mask.add(k);
         }
@@ -183,6 +208,10 @@ public final class Bm3Model implements Model {
         Tensor total = rec.add(reg, new Scalar(config.regWeight()))
                 .add(align.add(mask), new Scalar(config.clWeight()));
         return new LossTerms(total, lossUI, lossIU, align, mask, reg);
+    }
+
+    /** Dropout targets: users, items (with residual) and each modality's latents; no gradient. */
+    record Targets(Tensor users, Tensor items, List<Tensor> modalities) {
     }
 
     @Override

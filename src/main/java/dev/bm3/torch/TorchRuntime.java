@@ -8,10 +8,12 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.Locale;
 
 /**
- * Process-wide LibTorch settings. LibTorch's intra-op pool, the OpenMP pool it shares with our
- * native kernels, and OpenBLAS (which LibTorch's dense products use and which
- * {@code set_num_threads} does not reach) are all set from one number, so {@code --threads 1}
- * really is one thread.
+ * Process-wide LibTorch settings. One number sets LibTorch's intra-op pool and the OpenMP pool it
+ * shares with our native kernels. OpenBLAS (which LibTorch's dense products call and which
+ * {@code set_num_threads} does not reach) is held to ONE thread: its pthreads and LibTorch's
+ * spinning OpenMP workers fight for the cores, which on 2 cores made small products 5-10x slower
+ * (a 2000x256x64 product: 0.9 ms with OpenBLAS at 1 thread, 7-11 ms at 2), while large products
+ * lose little (7050x4096x64: 53 ms at 1 thread vs 72 ms at 2, measured 2026-12-04).
  */
 public final class TorchRuntime {
     private TorchRuntime() {
@@ -30,7 +32,7 @@ public final class TorchRuntime {
         load();
         torch.set_num_threads(threads);
         try {
-            openblas_nolapack.blas_set_num_threads(threads);
+            openblas_nolapack.blas_set_num_threads(1);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             // OpenBLAS natives absent: LibTorch then uses its own GEMM and set_num_threads covers it
         }

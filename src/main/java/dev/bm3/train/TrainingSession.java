@@ -112,7 +112,11 @@ public final class TrainingSession {
         });
         try (Model model = Models.create(data, config, device)) {
             TrainResult r = trainer.train(data, config, model, label,
-                    (epoch, m) -> dir.writeAtomically(RunDirectory.MODEL, m::save));
+                    (epoch, m) -> {
+                        if (m.trainable()) {
+                            dir.writeAtomically(RunDirectory.MODEL, m::save);
+                        }
+                    });
             TrainingCurvePlot.write(dir, r.epochs(), config.validMetric(), config.model() + " on " + data.name());
             return r;
         }
