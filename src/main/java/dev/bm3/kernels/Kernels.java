@@ -183,7 +183,7 @@ public final class Kernels {
             }
         }
         boolean int32 = isInt32(pIndex != null ? pIndex : tIndex);
-        if (pIndex != null && tIndex != null && pIndex.scalar_type() != tIndex.scalar_type()) {
+        if (pIndex != null && tIndex != null && pIndex.scalar_type().value != tIndex.scalar_type().value) {
             throw new IllegalArgumentException("pIndex is " + pIndex.scalar_type() + ", tIndex is " + tIndex.scalar_type());
         }
         FloatPointer grad = null;
@@ -232,7 +232,7 @@ public final class Kernels {
         if (t.is_sparse() || !t.is_cpu()) {
             throw new IllegalArgumentException(name + " must be a dense CPU tensor");
         }
-        if (t.scalar_type() != ScalarType.Float) {
+        if (!is(t, ScalarType.Float)) {
             throw new IllegalArgumentException(name + " is " + t.scalar_type() + ", expected Float");
         }
         if (t.dim() != 2) {
@@ -261,7 +261,7 @@ public final class Kernels {
         if (t.is_sparse() || !t.is_cpu()) {
             throw new IllegalArgumentException(name + " must be a dense CPU tensor");
         }
-        if (t.scalar_type() != ScalarType.Long && t.scalar_type() != ScalarType.Int) {
+        if (!is(t, ScalarType.Long) && !is(t, ScalarType.Int)) {
             throw new IllegalArgumentException(name + " is " + t.scalar_type() + ", expected Long or Int");
         }
         if (t.dim() != 1) {
@@ -272,8 +272,13 @@ public final class Kernels {
         }
     }
 
+    /** JavaCPP returns fresh enum objects from native code: compare the values, not references. */
+    private static boolean is(Tensor t, ScalarType type) {
+        return t.scalar_type().value == type.value;
+    }
+
     private static boolean isInt32(Tensor index) {
-        return index != null && index.scalar_type() == ScalarType.Int;
+        return index != null && is(index, ScalarType.Int);
     }
 
     /** The kernels read and write raw memory: an output overlapping an input would be silently wrong. */
