@@ -362,6 +362,7 @@ void run_loss_cpu(const std::string& name, const LossCase& c, float scale, doubl
 void test_loss_cpu(std::mt19937& rng) {
     run_loss_cpu("B=256 d=64 duplicate rows", loss_case(100, 80, 256, 64, rng), 1.0f, 1e-5);
     run_loss_cpu("B=2048 d=64 scale 2.5", loss_case(3000, 1500, 2048, 64, rng), 2.5f, 1e-5);
+    run_loss_cpu("B=4096 d=100 (multi-threaded path)", loss_case(3000, 1500, 4096, 100, rng), 1.0f, 1e-5);
     run_loss_cpu("B=1 d=64", loss_case(10, 10, 1, 64, rng), 1.0f, 1e-5);
     run_loss_cpu("B=37 d=13", loss_case(20, 50, 37, 13, rng), 1.0f, 1e-5);
     run_loss_cpu("B=5 d=1", loss_case(4, 4, 5, 1, rng), 1.0f, 1e-5);
@@ -423,7 +424,8 @@ void test_loss_cpu(std::mt19937& rng) {
         report(st == BM3_OK && l2 == l, "cpu loss without gradient buffer", "");
     }
     {
-        LossCase c = loss_case(5000, 5000, 2048, 64, rng);
+        /* B * d above the serial cut-off, so the OpenMP path is the one compared */
+        LossCase c = loss_case(5000, 5000, 4096, 100, rng);
         bool same = true;
         std::vector<float> first;
         float first_loss = 0;
@@ -432,7 +434,7 @@ void test_loss_cpu(std::mt19937& rng) {
             set_threads(counts[k]);
             std::vector<float> g(c.p.size());
             float l = 0;
-            bm3_cpu_bootstrap_loss_i64(c.p.data(), 5000, c.pi.data(), c.t.data(), 5000, c.ti.data(), 2048, 64, 1.f, g.data(), &l);
+            bm3_cpu_bootstrap_loss_i64(c.p.data(), 5000, c.pi.data(), c.t.data(), 5000, c.ti.data(), 4096, 100, 1.f, g.data(), &l);
             if (k == 0) { first = g; first_loss = l; }
             else same = same && l == first_loss && std::memcmp(g.data(), first.data(), g.size() * sizeof(float)) == 0;
         }

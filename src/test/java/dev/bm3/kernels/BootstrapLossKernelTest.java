@@ -50,7 +50,7 @@ class BootstrapLossKernelTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2048, 64, 1.0", "256, 64, 2.0", "1, 64, 1.0", "37, 13, 1.0", "5, 1, 1.0"})
+    @CsvSource({"2048, 64, 1.0", "4096, 100, 1.0", "256, 64, 2.0", "1, 64, 1.0", "37, 13, 1.0", "5, 1, 1.0"})
     void lossAndGradientMatchAutograd(int batch, int d, float scale) {
         SplittableRandom rng = new SplittableRandom(SEED + batch);
         int pRows = Math.max(4, batch / 2), tRows = Math.max(4, batch);
