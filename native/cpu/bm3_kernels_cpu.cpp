@@ -246,6 +246,10 @@ const char* bm3_status_string(int status) {
     }
 }
 
+int32_t bm3_cpu_max_threads(void) {
+    return (int32_t) bm3cpu::max_threads();
+}
+
 int bm3_csr_check(int32_t n_rows, int32_t n_cols, const int32_t* row_ptr,
                   const int32_t* col_idx, int64_t nnz) {
     if (n_rows < 0 || n_cols < 0 || nnz < 0 || !row_ptr || (nnz > 0 && !col_idx)) {

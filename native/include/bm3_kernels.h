@@ -43,6 +43,11 @@ int bm3_csr_check(int32_t n_rows, int32_t n_cols, const int32_t* row_ptr,
 
 /* ---------------------------------------------------------------- CPU (OpenMP) */
 
+/* The OpenMP team size the CPU kernels will use (omp_get_max_threads(); 1 without OpenMP).
+ * In the JVM it follows torch.set_num_threads() only when LibTorch's libgomp is the one bound:
+ * a cheap check that the libraries were loaded in the right order. */
+int32_t bm3_cpu_max_threads(void);
+
 /*
  * Y = Â X. X has (max column index + 1) rows of d floats, Y has n_rows rows of d floats;
  * Y must not alias X. Empty rows give zero rows. Each output row is computed by one thread

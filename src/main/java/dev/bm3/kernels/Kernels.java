@@ -54,6 +54,17 @@ public final class Kernels {
         return UNAVAILABLE_REASON == null ? "" : UNAVAILABLE_REASON;
     }
 
+    /**
+     * The number of OpenMP threads the CPU kernels will use; equals
+     * {@code torch.get_num_threads()} when LibTorch's libgomp is shared as intended.
+     *
+     * @throws IllegalStateException when the native library is not available
+     */
+    public static int threads() {
+        requireAvailable();
+        return NativeKernels.maxThreads();
+    }
+
     static void requireAvailable() {
         if (UNAVAILABLE_REASON != null) {
             throw new IllegalStateException(UNAVAILABLE_REASON);

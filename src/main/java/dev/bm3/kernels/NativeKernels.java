@@ -47,6 +47,10 @@ public final class NativeKernels {
     @Name("bm3_status_string")
     public static native String statusString(int status);
 
+    /** {@code bm3_cpu_max_threads}: the OpenMP team size the CPU kernels will use. */
+    @Name("bm3_cpu_max_threads")
+    public static native int maxThreads();
+
     /** {@code bm3_csr_check}: structure check of a CSR matrix, O(rows + nnz). */
     @Name("bm3_csr_check")
     public static native int csrCheck(int nRows, int nCols, @Cast("const int32_t*") IntPointer rowPtr,
