@@ -20,7 +20,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * natively computed gradient, see the package notes in {@code NOTES-JAVACPP.md}).
  *
  * <p>Threads: the CPU kernels use LibTorch's OpenMP pool, so {@code torch.set_num_threads(n)}
- * sets their parallelism too.
+ * sets their parallelism too ({@link #threads()} confirms it). On shared or oversubscribed
+ * cores launch the JVM with {@code OMP_WAIT_POLICY=passive}: spinning OpenMP workers made
+ * 2-thread runs on a busy 2-core machine several times slower, LibTorch's own ops included.
  */
 public final class Kernels {
     /** null when loaded; otherwise why not. Computed once, on first use of this class. */
