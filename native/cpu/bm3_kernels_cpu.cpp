@@ -1,0 +1,340 @@
+/*
+ * CPU (OpenMP) implementation of the C ABI in bm3_kernels.h.
+ *
+ * This file is compiled twice: into the JavaCPP JNI library (it is pulled in through
+ * @Platform(include = ...) of dev.bm3.kernels.NativeKernels) and into the C++ test driver.
+ * It therefore sticks to C++11 and needs nothing but the standard library and OpenMP.
+ */
+#include "bm3_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace bm3cpu {
+
+/* Below this many batch elements (B * d) the loss runs on the calling thread only. */
+const int64_t kLossParallelElements = (int64_t) 1 << 18;
+
+inline int max_threads() {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+/* What happens to a finished product row acc = (Â X)[i]. Keeping the layer-sum and the final
+ * scaling here means the LightGCN mean costs one pass over memory per layer. */
+struct Epilogue {
+    float* store;        /* destination of the product itself, or NULL */
+    float* h;            /* running-sum destination, or NULL */
+    const float* base;   /* what h adds the product to: X0 on layer 1, h itself afterwards */
+    float scale;         /* 1/(L+1) on the last layer, otherwise 1 */
+};
+
+struct Csr {
+    int32_t n_rows;
+    const int32_t* row_ptr;
+    const int32_t* col_idx;
+    const float* values;
+};
+
+/*
+ * Splits rows into chunks of roughly equal cost (nnz + 1 per row, the +1 standing for the
+ * epilogue's row write). Power-law graphs put most non-zeros in a few hub rows; equal-row
+ * blocks would leave one thread with the hubs. Several chunks per thread plus a dynamic
+ * schedule absorb the remaining imbalance. Chunking never changes results: each row is still
+ * computed by exactly one thread in CSR order.
+ */
+std::vector<int32_t> balanced_chunks(const Csr& a, int threads) {
+    const int64_t n = a.n_rows;
+    const int64_t total = (int64_t) a.row_ptr[n] + n;
+    int64_t chunks = std::min<int64_t>(n, std::max(1, threads) * 8);
+    if (chunks < 1) chunks = 1;
+    std::vector<int32_t> bounds((size_t) chunks + 1, 0);
+    for (int64_t c = 1; c < chunks; ++c) {
+        const int64_t target = total * c / chunks;
+        /* smallest r with cost-before-r >= target; cost-before-r = row_ptr[r] + r is increasing */
+        int64_t lo = bounds[(size_t) c - 1], hi = n;
+        while (lo < hi) {
+            const int64_t mid = lo + (hi - lo) / 2;
+            if ((int64_t) a.row_ptr[mid] + mid < target) lo = mid + 1; else hi = mid;
+        }
+        bounds[(size_t) c] = (int32_t) lo;
+    }
+    bounds[(size_t) chunks] = (int32_t) n;
+    return bounds;
+}
+
+/* D > 0: the width is a compile-time constant, so the accumulator row lives in registers and
+ * the inner loop is fully unrolled/vectorised. D == 0: any width, accumulator on the heap. */
+template <int D>
+inline void process_row(const Csr& a, int64_t i, const float* __restrict x, int64_t d,
+                        const Epilogue& e, float* heap_acc) {
+    alignas(64) float local[D > 0 ? D : 1];
+    float* __restrict acc = D > 0 ? local : heap_acc;
+    const int64_t n = D > 0 ? D : d;
+    for (int64_t k = 0; k < n; ++k) acc[k] = 0.0f;
+    const int32_t begin = a.row_ptr[i], end = a.row_ptr[i + 1];
+    for (int32_t j = begin; j < end; ++j) {
+        /* the gathered rows are random accesses: ask for one a few non-zeros ahead */
+        if (j + 4 < end) __builtin_prefetch(x + (int64_t) a.col_idx[j + 4] * n);
+        const float v = a.values[j];
+        const float* __restrict xr = x + (int64_t) a.col_idx[j] * n;
+        for (int64_t k = 0; k < n; ++k) acc[k] += v * xr[k];
+    }
+    if (e.store) {
+        float* __restrict s = e.store + i * n;
+        for (int64_t k = 0; k < n; ++k) s[k] = acc[k];
+    }
+    if (e.h) {
+        /* base may equal h (in-place running sum), so no __restrict here */
+        float* hr = e.h + i * n;
+        const float* br = e.base + i * n;
+        const float scale = e.scale;
+        for (int64_t k = 0; k < n; ++k) hr[k] = (br[k] + acc[k]) * scale;
+    }
+}
+
+template <int D>
+inline void process_rows(const Csr& a, int64_t lo, int64_t hi, const float* x, int64_t d,
+                         const Epilogue& e, float* heap_acc) {
+    for (int64_t i = lo; i < hi; ++i) process_row<D>(a, i, x, d, e, heap_acc);
+}
+
+/* The build targets x86-64-v2 (runs anywhere), but SpMM is ~25% faster with AVX2/FMA: GCC
+ * emits both versions of the row loops and picks one at load time (ifunc). The clones sit on
+ * plain functions called per chunk because OpenMP outlines parallel regions before cloning. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(BM3_NO_CLONES)
+#define BM3_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define BM3_CLONES
+#endif
+
+typedef void (*RowsFn)(const Csr&, int64_t, int64_t, const float*, int64_t, const Epilogue&, float*);
+
+#define BM3_ROWS_FN(NAME, D)                                                                  \
+    BM3_CLONES void NAME(const Csr& a, int64_t lo, int64_t hi, const float* x, int64_t d,    \
+                         const Epilogue& e, float* heap_acc) {                                \
+        process_rows<D>(a, lo, hi, x, d, e, heap_acc);                                        \
+    }
+BM3_ROWS_FN(rows_16, 16)
+BM3_ROWS_FN(rows_32, 32)
+BM3_ROWS_FN(rows_64, 64)
+BM3_ROWS_FN(rows_128, 128)
+BM3_ROWS_FN(rows_any, 0)
+#undef BM3_ROWS_FN
+
+void pass(const Csr& a, const float* x, int64_t d, const Epilogue& e) {
+    /* widths BM3 actually uses get a register-resident accumulator */
+    const RowsFn rows = d == 16 ? rows_16 : d == 32 ? rows_32 : d == 64 ? rows_64
+                      : d == 128 ? rows_128 : rows_any;
+    const std::vector<int32_t> bounds = balanced_chunks(a, max_threads());
+    const int64_t chunks = (int64_t) bounds.size() - 1;
+    const bool fixed = d == 16 || d == 32 || d == 64 || d == 128;
+#pragma omp parallel
+    {
+        std::vector<float> heap_acc(fixed ? 0 : (size_t) d);
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < chunks; ++c) {
+            rows(a, bounds[(size_t) c], bounds[(size_t) c + 1], x, d, e, heap_acc.data());
+        }
+    }
+}
+
+bool csr_args_ok(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                 const float* values, int64_t d) {
+    if (n_rows < 0 || d <= 0 || !row_ptr) return false;
+    if (row_ptr[n_rows] > 0 && (!col_idx || !values)) return false;
+    return true;
+}
+
+template <typename I>
+bool indices_ok(const I* index, int64_t batch, int64_t rows) {
+    if (!index) return batch <= rows;
+    for (int64_t b = 0; b < batch; ++b) {
+        if (index[b] < 0 || (int64_t) index[b] >= rows) return false;
+    }
+    return true;
+}
+
+template <typename I>
+int bootstrap_loss(const float* p, int64_t p_rows, const I* p_index,
+                   const float* t, int64_t t_rows, const I* t_index,
+                   int64_t batch, int64_t d, float grad_scale,
+                   float* grad_p, float* loss_out) {
+    if (!p || !t || !loss_out || batch <= 0 || d <= 0 || p_rows <= 0 || t_rows <= 0) {
+        return BM3_ERR_ARGUMENT;
+    }
+    if (!indices_ok(p_index, batch, p_rows) || !indices_ok(t_index, batch, t_rows)) {
+        return BM3_ERR_INDEX;
+    }
+    const double eps = 1e-8;
+    const double inv_batch = 1.0 / (double) batch;
+    std::vector<double> one_minus_cos((size_t) batch);
+    /* d loss / d p_b = alpha_b * t_b + beta_b * p_b: two scalars per row replace any
+     * normalised copy of P or T. */
+    std::vector<float> alpha((size_t) batch), beta((size_t) batch);
+
+    /* One fork/join for both phases, and none at all for small batches: at BM3's B = 2048,
+     * d = 64 the whole loss is ~0.1 ms of work, less than what waking a descheduled worker
+     * can cost on a busy machine. */
+    const bool parallel = batch * d >= kLossParallelElements;
+#pragma omp parallel if (parallel)
+    {
+#pragma omp for schedule(static)
+        for (int64_t b = 0; b < batch; ++b) {
+            const float* pr = p + (int64_t) (p_index ? p_index[b] : b) * d;
+            const float* tr = t + (int64_t) (t_index ? t_index[b] : b) * d;
+            /* four fixed partial sums: vectorisable, and the same order for any thread count */
+            double pt[4] = {0, 0, 0, 0}, pp[4] = {0, 0, 0, 0}, tt[4] = {0, 0, 0, 0};
+            int64_t k = 0;
+            for (; k + 4 <= d; k += 4) {
+                for (int l = 0; l < 4; ++l) {
+                    const double pv = pr[k + l], tv = tr[k + l];
+                    pt[l] += pv * tv;
+                    pp[l] += pv * pv;
+                    tt[l] += tv * tv;
+                }
+            }
+            for (; k < d; ++k) {
+                const double pv = pr[k], tv = tr[k];
+                pt[0] += pv * tv;
+                pp[0] += pv * pv;
+                tt[0] += tv * tv;
+            }
+            const double dot = (pt[0] + pt[1]) + (pt[2] + pt[3]);
+            const double p2 = (pp[0] + pp[1]) + (pp[2] + pp[3]);
+            const double t2 = (tt[0] + tt[1]) + (tt[2] + tt[3]);
+            const double pnorm = std::sqrt(p2), tnorm = std::sqrt(t2);
+            /* PyTorch 2.x: each norm clamped to eps separately, then <p/|p|', t/|t|'> */
+            const double pn = std::max(pnorm, eps), tn = std::max(tnorm, eps);
+            const double cos = dot / (pn * tn);
+            one_minus_cos[(size_t) b] = 1.0 - cos;
+            const double g = (double) grad_scale * inv_batch;
+            alpha[(size_t) b] = (float) (-g / (pn * tn));
+            /* autograd differentiates the unclamped norm (the clamp runs under no_grad), and
+             * the norm's gradient at a zero vector is zero */
+            beta[(size_t) b] = pnorm > 0.0 ? (float) (g * cos / (pn * pnorm)) : 0.0f;
+        }
+        /* implicit barrier: every alpha/beta is ready */
+
+        if (grad_p) {
+            /* Scatter-add by row ownership: thread w owns the rows r with r % W == w and adds
+             * its contributions in increasing b. No atomics, no races with duplicate indices,
+             * and each row sees the same order whatever W is. */
+#ifdef _OPENMP
+            const int64_t w = omp_get_thread_num(), workers = omp_get_num_threads();
+#else
+            const int64_t w = 0, workers = 1;
+#endif
+            for (int64_t b = 0; b < batch; ++b) {
+                const int64_t r = p_index ? (int64_t) p_index[b] : b;
+                if (r % workers != w) continue;
+                const float* __restrict pr = p + r * d;
+                const float* __restrict tr = t + (int64_t) (t_index ? t_index[b] : b) * d;
+                float* __restrict gr = grad_p + r * d;
+                const float a = alpha[(size_t) b], c = beta[(size_t) b];
+                for (int64_t k = 0; k < d; ++k) gr[k] += a * tr[k] + c * pr[k];
+            }
+        }
+    }
+
+    double sum = 0.0;  /* serial, fixed order: the loss is bitwise reproducible */
+    for (int64_t b = 0; b < batch; ++b) sum += one_minus_cos[(size_t) b];
+    *loss_out = (float) (sum * inv_batch);
+    return BM3_OK;
+}
+
+}  // namespace bm3cpu
+
+extern "C" {
+
+const char* bm3_status_string(int status) {
+    switch (status) {
+        case BM3_OK: return "ok";
+        case BM3_ERR_ARGUMENT: return "invalid argument (null pointer or bad size)";
+        case BM3_ERR_INDEX: return "gather index out of range";
+        case BM3_ERR_CSR: return "malformed CSR structure";
+        default: return status >= BM3_ERR_CUDA_BASE ? "CUDA error" : "unknown status";
+    }
+}
+
+int32_t bm3_cpu_max_threads(void) {
+    return (int32_t) bm3cpu::max_threads();
+}
+
+int bm3_csr_check(int32_t n_rows, int32_t n_cols, const int32_t* row_ptr,
+                  const int32_t* col_idx, int64_t nnz) {
+    if (n_rows < 0 || n_cols < 0 || nnz < 0 || !row_ptr || (nnz > 0 && !col_idx)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    if (row_ptr[0] != 0 || (int64_t) row_ptr[n_rows] != nnz) return BM3_ERR_CSR;
+    for (int32_t i = 0; i < n_rows; ++i) {
+        if (row_ptr[i + 1] < row_ptr[i]) return BM3_ERR_CSR;
+    }
+    for (int64_t j = 0; j < nnz; ++j) {
+        if (col_idx[j] < 0 || col_idx[j] >= n_cols) return BM3_ERR_CSR;
+    }
+    return BM3_OK;
+}
+
+int bm3_cpu_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                 const float* values, const float* x, int64_t d, float* y) {
+    if (!bm3cpu::csr_args_ok(n_rows, row_ptr, col_idx, values, d) || !y) return BM3_ERR_ARGUMENT;
+    if (row_ptr[n_rows] > 0 && !x) return BM3_ERR_ARGUMENT;
+    const bm3cpu::Csr a = {n_rows, row_ptr, col_idx, values};
+    const bm3cpu::Epilogue e = {y, NULL, NULL, 1.0f};
+    bm3cpu::pass(a, x, d, e);
+    return BM3_OK;
+}
+
+int bm3_cpu_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                          const float* values, const float* x0, int64_t d, int32_t n_layers,
+                          float* h, float* scratch_a, float* scratch_b) {
+    if (!bm3cpu::csr_args_ok(n_rows, row_ptr, col_idx, values, d) || !x0 || !h || n_layers < 0
+        || (n_layers >= 2 && !scratch_a) || (n_layers >= 3 && !scratch_b)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    const int64_t count = (int64_t) n_rows * d;
+    if (n_layers == 0) {
+        std::copy(x0, x0 + count, h);
+        return BM3_OK;
+    }
+    const bm3cpu::Csr a = {n_rows, row_ptr, col_idx, values};
+    const float inv = 1.0f / (float) (n_layers + 1);
+    const float* cur = x0;
+    for (int32_t l = 1; l <= n_layers; ++l) {
+        const bool last = l == n_layers;
+        /* layer l's product is kept only if layer l+1 needs it; buffers alternate a, b, a, ... */
+        float* next = last ? NULL : ((l % 2) == 1 ? scratch_a : scratch_b);
+        const bm3cpu::Epilogue e = {next, h, l == 1 ? x0 : h, last ? inv : 1.0f};
+        bm3cpu::pass(a, cur, d, e);
+        cur = next;
+    }
+    return BM3_OK;
+}
+
+int bm3_cpu_bootstrap_loss_i64(const float* p, int64_t p_rows, const int64_t* p_index,
+                               const float* t, int64_t t_rows, const int64_t* t_index,
+                               int64_t batch, int64_t d, float grad_scale,
+                               float* grad_p, float* loss_out) {
+    return bm3cpu::bootstrap_loss(p, p_rows, p_index, t, t_rows, t_index, batch, d,
+                                  grad_scale, grad_p, loss_out);
+}
+
+int bm3_cpu_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_index,
+                               const float* t, int64_t t_rows, const int32_t* t_index,
+                               int64_t batch, int64_t d, float grad_scale,
+                               float* grad_p, float* loss_out) {
+    return bm3cpu::bootstrap_loss(p, p_rows, p_index, t, t_rows, t_index, batch, d,
+                                  grad_scale, grad_p, loss_out);
+}
+
+}  // extern "C"

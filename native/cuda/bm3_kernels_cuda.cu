@@ -1,0 +1,234 @@
+/*
+ * CUDA implementation of the bm3_cuda_* functions of bm3_kernels.h (built into libbm3cuda.so
+ * by native/Makefile; the default Maven build never needs nvcc).
+ *
+ * Launch shapes: one warp per (CSR row, 128-column tile) for SpMM, one warp per batch row for
+ * the loss. Work is only enqueued on the caller's stream (LibTorch's current stream in the
+ * engine); nothing here synchronises.
+ */
+#include "bm3_kernels.h"
+
+#include <cuda_runtime.h>
+
+namespace {
+
+constexpr int kWarp = 32;
+constexpr int kWarpsPerBlock = 8;
+constexpr int kTile = 4 * kWarp;   /* columns per warp: 4 accumulators per lane */
+
+inline int status_of(cudaError_t err) {
+    return err == cudaSuccess ? BM3_OK : BM3_ERR_CUDA_BASE + (int) err;
+}
+
+/* Same epilogue as the CPU twin: store the product and/or h = (base + product) * scale. */
+struct Epilogue {
+    float* store;
+    float* h;
+    const float* base;
+    float scale;
+};
+
+/*
+ * Each warp walks its row's non-zeros 32 at a time: lane j loads (col, val) of one non-zero
+ * (coalesced), then they are broadcast with shuffles while every lane accumulates its 4
+ * columns of the gathered X rows (coalesced 128-byte reads). The summation order per output
+ * element is the CSR order, so the result is deterministic.
+ */
+__global__ void spmm_kernel(int32_t n_rows, const int32_t* __restrict__ row_ptr,
+                            const int32_t* __restrict__ col_idx,
+                            const float* __restrict__ values, const float* __restrict__ x,
+                            int64_t d, int64_t tiles, Epilogue e) {
+    const int64_t warp = ((int64_t) blockIdx.x * blockDim.x + threadIdx.x) / kWarp;
+    const int lane = threadIdx.x % kWarp;
+    if (warp >= (int64_t) n_rows * tiles) return;
+    const int64_t row = warp / tiles;
+    const int64_t col0 = (warp % tiles) * kTile + lane;
+    float acc[4] = {0.f, 0.f, 0.f, 0.f};
+    const int32_t begin = row_ptr[row], end = row_ptr[row + 1];
+    for (int32_t base = begin; base < end; base += kWarp) {
+        const int32_t j = base + lane;
+        int32_t my_col = 0;
+        float my_val = 0.f;
+        if (j < end) {
+            my_col = col_idx[j];
+            my_val = values[j];
+        }
+        const int n = min(kWarp, end - base);
+        for (int s = 0; s < n; ++s) {
+            const int32_t c = __shfl_sync(0xffffffffu, my_col, s);
+            const float v = __shfl_sync(0xffffffffu, my_val, s);
+            const float* xr = x + (int64_t) c * d;
+#pragma unroll
+            for (int q = 0; q < 4; ++q) {
+                const int64_t k = col0 + q * kWarp;
+                if (k < d) acc[q] += v * __ldg(xr + k);
+            }
+        }
+    }
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+        const int64_t k = col0 + q * kWarp;
+        if (k >= d) continue;
+        const int64_t at = row * d + k;
+        if (e.store) e.store[at] = acc[q];
+        if (e.h) e.h[at] = (e.base[at] + acc[q]) * e.scale;
+    }
+}
+
+int launch_pass(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                const float* values, const float* x, int64_t d, Epilogue e,
+                cudaStream_t stream) {
+    if (n_rows == 0) return BM3_OK;
+    const int64_t tiles = (d + kTile - 1) / kTile;
+    const int64_t warps = (int64_t) n_rows * tiles;
+    const int64_t blocks = (warps + kWarpsPerBlock - 1) / kWarpsPerBlock;
+    if (blocks > 0x7fffffffLL) return BM3_ERR_ARGUMENT;
+    spmm_kernel<<<(unsigned) blocks, kWarpsPerBlock * kWarp, 0, stream>>>(
+        n_rows, row_ptr, col_idx, values, x, d, tiles, e);
+    return status_of(cudaGetLastError());
+}
+
+__device__ inline double warp_sum(double v) {
+    for (int off = kWarp / 2; off > 0; off /= 2) v += __shfl_xor_sync(0xffffffffu, v, off);
+    return v;
+}
+
+/* One warp per batch row: fused gather, cosine, loss term and gradient scatter. */
+template <typename I>
+__global__ void bootstrap_rows_kernel(const float* __restrict__ p, const I* __restrict__ p_index,
+                                      const float* __restrict__ t, const I* __restrict__ t_index,
+                                      int64_t batch, int64_t d, float grad_scale,
+                                      float* grad_p, double* one_minus_cos) {
+    const int64_t b = ((int64_t) blockIdx.x * blockDim.x + threadIdx.x) / kWarp;
+    const int lane = threadIdx.x % kWarp;
+    if (b >= batch) return;
+    const int64_t pr = p_index ? (int64_t) p_index[b] : b;
+    const int64_t tr = t_index ? (int64_t) t_index[b] : b;
+    const float* prow = p + pr * d;
+    const float* trow = t + tr * d;
+    double pt = 0.0, pp = 0.0, tt = 0.0;
+    for (int64_t k = lane; k < d; k += kWarp) {
+        const double pv = prow[k], tv = trow[k];
+        pt += pv * tv;
+        pp += pv * pv;
+        tt += tv * tv;
+    }
+    /* xor-butterfly: every lane ends with the same, order-fixed sums */
+    pt = warp_sum(pt);
+    pp = warp_sum(pp);
+    tt = warp_sum(tt);
+    const double eps = 1e-8;
+    const double pnorm = sqrt(pp), tnorm = sqrt(tt);
+    const double pn = fmax(pnorm, eps), tn = fmax(tnorm, eps);
+    const double cos = pt / (pn * tn);
+    if (lane == 0) one_minus_cos[b] = 1.0 - cos;
+    if (!grad_p) return;
+    const double g = (double) grad_scale / (double) batch;
+    const float alpha = (float) (-g / (pn * tn));
+    const float beta = pnorm > 0.0 ? (float) (g * cos / (pn * pnorm)) : 0.0f;
+    float* grow = grad_p + pr * d;
+    for (int64_t k = lane; k < d; k += kWarp) {
+        /* duplicate indices across warps: atomics (order, hence last bits, may vary) */
+        atomicAdd(grow + k, alpha * trow[k] + beta * prow[k]);
+    }
+}
+
+/* One block, fixed strided partition and fixed tree: a deterministic mean. */
+__global__ void mean_kernel(const double* __restrict__ v, int64_t n, float* out) {
+    __shared__ double part[256];
+    double s = 0.0;
+    for (int64_t i = threadIdx.x; i < n; i += blockDim.x) s += v[i];
+    part[threadIdx.x] = s;
+    __syncthreads();
+    for (int w = blockDim.x / 2; w > 0; w /= 2) {
+        if ((int) threadIdx.x < w) part[threadIdx.x] += part[threadIdx.x + w];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) *out = (float) (part[0] / (double) n);
+}
+
+template <typename I>
+int bootstrap_loss(const float* p, int64_t p_rows, const I* p_index,
+                   const float* t, int64_t t_rows, const I* t_index,
+                   int64_t batch, int64_t d, float grad_scale,
+                   float* grad_p, float* loss_out, void* stream_ptr) {
+    if (!p || !t || !loss_out || batch <= 0 || d <= 0 || p_rows <= 0 || t_rows <= 0
+        || (!p_index && batch > p_rows) || (!t_index && batch > t_rows)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    cudaStream_t stream = (cudaStream_t) stream_ptr;
+    double* one_minus_cos = NULL;
+    /* stream-ordered allocation: no device-wide sync, served from the pool after warm-up */
+    cudaError_t err = cudaMallocAsync((void**) &one_minus_cos, (size_t) batch * sizeof(double),
+                                      stream);
+    if (err != cudaSuccess) return status_of(err);
+    const int64_t threads = kWarpsPerBlock * kWarp;
+    const int64_t blocks = (batch * kWarp + threads - 1) / threads;
+    bootstrap_rows_kernel<I><<<(unsigned) blocks, (unsigned) threads, 0, stream>>>(
+        p, p_index, t, t_index, batch, d, grad_scale, grad_p, one_minus_cos);
+    err = cudaGetLastError();
+    if (err == cudaSuccess) {
+        mean_kernel<<<1, 256, 0, stream>>>(one_minus_cos, batch, loss_out);
+        err = cudaGetLastError();
+    }
+    const cudaError_t free_err = cudaFreeAsync(one_minus_cos, stream);
+    return status_of(err != cudaSuccess ? err : free_err);
+}
+
+bool csr_args_ok(int32_t n_rows, const int32_t* row_ptr, int64_t d) {
+    return n_rows >= 0 && d > 0 && row_ptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+int bm3_cuda_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                  const float* values, const float* x, int64_t d, float* y, void* stream) {
+    if (!csr_args_ok(n_rows, row_ptr, d) || !y) return BM3_ERR_ARGUMENT;
+    const Epilogue e = {y, NULL, NULL, 1.0f};
+    return launch_pass(n_rows, row_ptr, col_idx, values, x, d, e, (cudaStream_t) stream);
+}
+
+int bm3_cuda_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                           const float* values, const float* x0, int64_t d, int32_t n_layers,
+                           float* h, float* scratch_a, float* scratch_b, void* stream) {
+    if (!csr_args_ok(n_rows, row_ptr, d) || !x0 || !h || n_layers < 0
+        || (n_layers >= 2 && !scratch_a) || (n_layers >= 3 && !scratch_b)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    cudaStream_t s = (cudaStream_t) stream;
+    if (n_layers == 0) {
+        return status_of(cudaMemcpyAsync(h, x0, (size_t) n_rows * (size_t) d * sizeof(float),
+                                         cudaMemcpyDeviceToDevice, s));
+    }
+    const float inv = 1.0f / (float) (n_layers + 1);
+    const float* cur = x0;
+    for (int32_t l = 1; l <= n_layers; ++l) {
+        const bool last = l == n_layers;
+        float* next = last ? NULL : ((l % 2) == 1 ? scratch_a : scratch_b);
+        const Epilogue e = {next, h, l == 1 ? x0 : h, last ? inv : 1.0f};
+        const int st = launch_pass(n_rows, row_ptr, col_idx, values, cur, d, e, s);
+        if (st != BM3_OK) return st;
+        cur = next;
+    }
+    return BM3_OK;
+}
+
+int bm3_cuda_bootstrap_loss_i64(const float* p, int64_t p_rows, const int64_t* p_index,
+                                const float* t, int64_t t_rows, const int64_t* t_index,
+                                int64_t batch, int64_t d, float grad_scale,
+                                float* grad_p, float* loss_out, void* stream) {
+    return bootstrap_loss(p, p_rows, p_index, t, t_rows, t_index, batch, d, grad_scale,
+                          grad_p, loss_out, stream);
+}
+
+int bm3_cuda_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_index,
+                                const float* t, int64_t t_rows, const int32_t* t_index,
+                                int64_t batch, int64_t d, float grad_scale,
+                                float* grad_p, float* loss_out, void* stream) {
+    return bootstrap_loss(p, p_rows, p_index, t, t_rows, t_index, batch, d, grad_scale,
+                          grad_p, loss_out, stream);
+}
+
+}  // extern "C"

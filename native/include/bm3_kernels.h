@@ -1,0 +1,125 @@
+/*
+ * bm3_kernels.h - the plain C ABI of bm3-engine's native kernels.
+ *
+ * Why a C ABI on raw pointers: the LibTorch jars ship no headers, so the kernels cannot take
+ * at::Tensor. Callers pass data pointers of contiguous row-major float32 tensors plus sizes.
+ *
+ * Conventions shared by every function:
+ *  - Dense matrices are row-major float32; "n x d" means n rows of d floats, row stride d.
+ *  - Â is a CSR matrix: row_ptr has n_rows + 1 int32 entries, row_ptr[0] == 0, non-decreasing;
+ *    col_idx / values have row_ptr[n_rows] entries. Â is assumed symmetric where a function
+ *    says so, which makes the backward of Y = Â X the same product: dX = Â dY.
+ *  - Return value: BM3_OK (0) or one of the BM3_ERR_* codes; outputs are untouched on argument
+ *    errors (checked before any write). bm3_status_string() names a code.
+ *  - CPU functions use OpenMP with the runtime's current team size (omp_get_max_threads()).
+ *    Inside the JVM that is LibTorch's bundled libgomp, so torch.set_num_threads(n) controls it.
+ *  - CUDA functions take device pointers and a cudaStream_t passed as void* (NULL = legacy
+ *    default stream); they only enqueue work and never synchronise.
+ */
+#ifndef BM3_KERNELS_H
+#define BM3_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BM3_OK 0
+#define BM3_ERR_ARGUMENT 1   /* null pointer, negative or zero size where one is required */
+#define BM3_ERR_INDEX 2      /* a gather index outside [0, rows) */
+#define BM3_ERR_CSR 3        /* malformed CSR structure (bm3_csr_check) */
+#define BM3_ERR_CUDA_BASE 100 /* CUDA functions: BM3_ERR_CUDA_BASE + cudaError_t */
+
+/* Human-readable name of a status code (static string, never NULL). */
+const char* bm3_status_string(int status);
+
+/*
+ * Validates a CSR structure once (O(n_rows + nnz)), so the per-step kernels need not:
+ * row_ptr[0] == 0, non-decreasing, row_ptr[n_rows] == nnz, 0 <= col_idx < n_cols.
+ */
+int bm3_csr_check(int32_t n_rows, int32_t n_cols, const int32_t* row_ptr,
+                  const int32_t* col_idx, int64_t nnz);
+
+/* ---------------------------------------------------------------- CPU (OpenMP) */
+
+/* The OpenMP team size the CPU kernels will use (omp_get_max_threads(); 1 without OpenMP).
+ * In the JVM it follows torch.set_num_threads() only when LibTorch's libgomp is the one bound:
+ * a cheap check that the libraries were loaded in the right order. */
+int32_t bm3_cpu_max_threads(void);
+
+/*
+ * Y = Â X. X has (max column index + 1) rows of d floats, Y has n_rows rows of d floats;
+ * Y must not alias X. Empty rows give zero rows. Each output row is computed by one thread
+ * in CSR order, so the result is bitwise identical for any thread count.
+ */
+int bm3_cpu_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                 const float* values, const float* x, int64_t d, float* y);
+
+/*
+ * LightGCN layer mean for a square Â (n_rows x n_rows):
+ *   H = (X0 + Â X0 + Â² X0 + ... + Â^L X0) / (L + 1),  L = n_layers >= 0.
+ * Linear in X0, so for symmetric Â its backward is the same call on dH.
+ * Scratch buffers (n_rows x d each, caller-owned, contents irrelevant): scratch_a is needed
+ * when L >= 2, scratch_b when L >= 3 (either may be NULL otherwise). H must not alias X0 or
+ * the scratch buffers. One pass per layer: the running sum and the final 1/(L+1) scaling are
+ * fused into the SpMM epilogue, so H is written L times and never re-read separately.
+ */
+int bm3_cpu_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                          const float* values, const float* x0, int64_t d, int32_t n_layers,
+                          float* h, float* scratch_a, float* scratch_b);
+
+/*
+ * Fused BM3 bootstrap loss with gather and gradient scatter:
+ *   p_b = P[p_index[b]], t_b = T[t_index[b]]  (identity when the index pointer is NULL)
+ *   cos_b = <p_b / max(|p_b|, eps), t_b / max(|t_b|, eps)>,  eps = 1e-8
+ *           (the formula of at::cosine_similarity in PyTorch 2.x)
+ *   loss = mean_b (1 - cos_b)                          -> *loss_out (double accumulation,
+ *                                                          fixed order: deterministic)
+ *   grad_p[p_index[b]] += grad_scale * d loss / d p_b  (when grad_p != NULL)
+ * T is treated as a constant (BM3's targets are detached). grad_p has P's full shape
+ * (p_rows x d) and is ADDED to, so several loss terms can share one buffer; duplicate indices
+ * accumulate (rows are owned by one thread each, in increasing b: race-free, deterministic).
+ * The gradient of the norm follows autograd's: the clamp is invisible to it and a zero row
+ * gets zero gradient through its norm, as in PyTorch.
+ */
+int bm3_cpu_bootstrap_loss_i64(const float* p, int64_t p_rows, const int64_t* p_index,
+                               const float* t, int64_t t_rows, const int64_t* t_index,
+                               int64_t batch, int64_t d, float grad_scale,
+                               float* grad_p, float* loss_out);
+
+/* Same with int32 indices. */
+int bm3_cpu_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_index,
+                               const float* t, int64_t t_rows, const int32_t* t_index,
+                               int64_t batch, int64_t d, float grad_scale,
+                               float* grad_p, float* loss_out);
+
+/* ---------------------------------------------------------------- CUDA (libbm3cuda.so) */
+/* Same semantics as the CPU twins; all pointers are device pointers except where noted.
+ * Indices are NOT range-checked on the device (it would need a synchronisation): validate
+ * them on the host side. Duplicate indices accumulate with atomicAdd, so grad_p sums may
+ * differ in the last bits between runs; SpMM and the loss value are deterministic. */
+
+int bm3_cuda_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                  const float* values, const float* x, int64_t d, float* y, void* stream);
+
+int bm3_cuda_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                           const float* values, const float* x0, int64_t d, int32_t n_layers,
+                           float* h, float* scratch_a, float* scratch_b, void* stream);
+
+/* loss_out is a DEVICE pointer to one float (read it after the stream is synchronised). */
+int bm3_cuda_bootstrap_loss_i64(const float* p, int64_t p_rows, const int64_t* p_index,
+                                const float* t, int64_t t_rows, const int64_t* t_index,
+                                int64_t batch, int64_t d, float grad_scale,
+                                float* grad_p, float* loss_out, void* stream);
+
+int bm3_cuda_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_index,
+                                const float* t, int64_t t_rows, const int32_t* t_index,
+                                int64_t batch, int64_t d, float grad_scale,
+                                float* grad_p, float* loss_out, void* stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BM3_KERNELS_H */

@@ -1,0 +1,572 @@
+/*
+ * Test driver for the native kernels: every kernel against a plain serial double-precision
+ * reference written here independently of the kernels' code.
+ *
+ *   CPU only:  g++ -std=c++11 -O2 -fopenmp -Inative/include native/tests/kernel_tests.cpp \
+ *                  native/cpu/bm3_kernels_cpu.cpp -o kernel_tests        (ci/native-test.sh)
+ *   With CUDA: add -DBM3_WITH_CUDA and link libbm3cuda.so + cudart    (ci/gpu-check.sh)
+ *
+ * Prints one line per check and a final "N passed, M failed"; exits 1 on any failure.
+ * Inputs come from a fixed seed (override: BM3_TEST_SEED=<n>), so failures reproduce.
+ */
+#include "bm3_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#ifdef BM3_WITH_CUDA
+#include <cuda_runtime.h>
+#endif
+
+namespace {
+
+int g_passed = 0, g_failed = 0;
+
+void report(bool ok, const std::string& name, const std::string& detail) {
+    std::printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", name.c_str(), detail.empty() ? "" : ": ",
+                detail.c_str());
+    std::fflush(stdout);
+    (ok ? g_passed : g_failed)++;
+}
+
+std::string fmt(const char* f, double a, double b = 0.0) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, f, a, b);
+    return buf;
+}
+
+/* max |a - r| relative to max |r| (norm-wise: robust for entries near zero) */
+double rel_err(const std::vector<float>& a, const std::vector<double>& r) {
+    double num = 0.0, den = 0.0;
+    for (size_t i = 0; i < r.size(); ++i) {
+        num = std::max(num, std::fabs((double) a[i] - r[i]));
+        den = std::max(den, std::fabs(r[i]));
+    }
+    if (a.size() != r.size()) return 1e30;
+    return den > 0 ? num / den : num;
+}
+
+void check_close(const std::string& name, const std::vector<float>& a,
+                 const std::vector<double>& r, double tol) {
+    const double e = rel_err(a, r);
+    report(e <= tol, name, fmt("rel err %.3g (tol %.1g)", e, tol));
+}
+
+struct Csr {
+    int32_t n = 0;
+    std::vector<int32_t> row_ptr, col;
+    std::vector<float> val;
+};
+
+/* Symmetric-normalised bipartite graph like BM3's Â (SPEC section 2): power-law user degrees,
+ * duplicate pairs collapsed, isolated users and items included. */
+Csr bipartite_graph(int users, int items, std::mt19937& rng) {
+    std::vector<std::vector<int32_t> > adj(users + items);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (int us = 0; us < users; ++us) {
+        if (us % 7 == 3) continue;  /* isolated user: an empty row */
+        const int deg = 1 + (int) std::floor(std::pow(u(rng), -1.2));  /* heavy tail */
+        for (int k = 0; k < std::min(deg, items); ++k) {
+            /* items skewed towards low ids; the last item stays isolated */
+            const int it = (int) std::floor(std::pow(u(rng), 2.0) * (items - 1));
+            adj[us].push_back(users + it);
+            adj[users + it].push_back(us);
+        }
+    }
+    Csr a;
+    a.n = users + items;
+    a.row_ptr.push_back(0);
+    std::vector<double> deg(a.n);
+    for (int i = 0; i < a.n; ++i) {
+        std::sort(adj[i].begin(), adj[i].end());
+        adj[i].erase(std::unique(adj[i].begin(), adj[i].end()), adj[i].end());
+        deg[i] = (double) adj[i].size() + 1e-7;
+    }
+    for (int i = 0; i < a.n; ++i) {
+        for (size_t k = 0; k < adj[i].size(); ++k) {
+            const int j = adj[i][k];
+            a.col.push_back(j);
+            a.val.push_back((float) (1.0 / std::sqrt(deg[i]) / std::sqrt(deg[j])));
+        }
+        a.row_ptr.push_back((int32_t) a.col.size());
+    }
+    return a;
+}
+
+/* Unstructured random CSR (not symmetric), with unsorted and repeated columns in a row. */
+Csr random_csr(int n, int max_deg, std::mt19937& rng) {
+    Csr a;
+    a.n = n;
+    a.row_ptr.push_back(0);
+    std::uniform_int_distribution<int> deg(0, max_deg), col(0, n - 1);
+    std::normal_distribution<float> g(0.f, 1.f);
+    for (int i = 0; i < n; ++i) {
+        const int k = (i % 5 == 0) ? 0 : deg(rng);
+        for (int j = 0; j < k; ++j) {
+            a.col.push_back(col(rng));
+            a.val.push_back(g(rng));
+        }
+        a.row_ptr.push_back((int32_t) a.col.size());
+    }
+    return a;
+}
+
+std::vector<float> randn(size_t n, std::mt19937& rng) {
+    std::normal_distribution<float> g(0.f, 1.f);
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = g(rng);
+    return v;
+}
+
+std::vector<double> ref_spmm(const Csr& a, const std::vector<double>& x, int64_t d) {
+    std::vector<double> y((size_t) a.n * d, 0.0);
+    for (int i = 0; i < a.n; ++i)
+        for (int32_t j = a.row_ptr[i]; j < a.row_ptr[i + 1]; ++j)
+            for (int64_t k = 0; k < d; ++k) y[i * d + k] += (double) a.val[j] * x[a.col[j] * d + k];
+    return y;
+}
+
+std::vector<double> to_double(const std::vector<float>& v) {
+    return std::vector<double>(v.begin(), v.end());
+}
+
+std::vector<double> ref_mean(const Csr& a, const std::vector<float>& x0, int64_t d, int layers) {
+    std::vector<double> cur = to_double(x0), h = cur;
+    for (int l = 1; l <= layers; ++l) {
+        cur = ref_spmm(a, cur, d);
+        for (size_t k = 0; k < h.size(); ++k) h[k] += cur[k];
+    }
+    for (size_t k = 0; k < h.size(); ++k) h[k] /= (layers + 1);
+    return h;
+}
+
+/* Loss reference written from the definition: cos = <p/max(|p|,eps), t/max(|t|,eps)>,
+ * gradient by the quotient rule with d|p|/dp = p/|p| (0 at p = 0). */
+double ref_cos(const float* p, const float* t, int64_t d) {
+    double pp = 0, tt = 0, pt = 0;
+    for (int64_t k = 0; k < d; ++k) {
+        pp += (double) p[k] * p[k];
+        tt += (double) t[k] * t[k];
+        pt += (double) p[k] * t[k];
+    }
+    return pt / (std::max(std::sqrt(pp), 1e-8) * std::max(std::sqrt(tt), 1e-8));
+}
+
+double ref_loss(const std::vector<float>& p, const std::vector<int64_t>& pi,
+                const std::vector<float>& t, const std::vector<int64_t>& ti, int64_t d,
+                double scale, std::vector<double>* grad) {
+    const int64_t b_count = (int64_t) pi.size();
+    double loss = 0;
+    for (int64_t b = 0; b < b_count; ++b) {
+        const float* pr = &p[pi[b] * d];
+        const float* tr = &t[ti[b] * d];
+        const double c = ref_cos(pr, tr, d);
+        loss += 1.0 - c;
+        if (!grad) continue;
+        double pp = 0, tt = 0;
+        for (int64_t k = 0; k < d; ++k) { pp += (double) pr[k] * pr[k]; tt += (double) tr[k] * tr[k]; }
+        const double pn = std::sqrt(pp), tn = std::sqrt(tt);
+        const double pnc = std::max(pn, 1e-8), tnc = std::max(tn, 1e-8);
+        for (int64_t k = 0; k < d; ++k) {
+            const double dcos = tr[k] / (pnc * tnc) - (pn > 0 ? c * pr[k] / (pnc * pn) : 0.0);
+            (*grad)[pi[b] * d + k] += -scale * dcos / (double) b_count;
+        }
+    }
+    return loss / (double) b_count;
+}
+
+void set_threads(int n) {
+#ifdef _OPENMP
+    omp_set_num_threads(n);
+#else
+    (void) n;
+#endif
+}
+
+int default_threads() {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+/* ------------------------------------------------------------------ CPU checks */
+
+void test_csr_check(std::mt19937& rng) {
+    Csr a = bipartite_graph(50, 30, rng);
+    const int64_t nnz = (int64_t) a.col.size();
+    report(bm3_csr_check(a.n, a.n, a.row_ptr.data(), a.col.data(), nnz) == BM3_OK,
+           "csr_check accepts a valid graph", "");
+    std::vector<int32_t> bad_col = a.col;
+    bad_col[nnz / 2] = a.n;
+    report(bm3_csr_check(a.n, a.n, a.row_ptr.data(), bad_col.data(), nnz) == BM3_ERR_CSR,
+           "csr_check rejects a column index == n_cols", "");
+    std::vector<int32_t> bad_ptr = a.row_ptr;
+    std::swap(bad_ptr[10], bad_ptr[40]);
+    report(bm3_csr_check(a.n, a.n, bad_ptr.data(), a.col.data(), nnz) == BM3_ERR_CSR,
+           "csr_check rejects a decreasing row_ptr", "");
+    report(bm3_csr_check(a.n, a.n, a.row_ptr.data(), a.col.data(), nnz + 1) == BM3_ERR_CSR,
+           "csr_check rejects row_ptr[n] != nnz", "");
+}
+
+void test_spmm_cpu(std::mt19937& rng) {
+    const int64_t widths[] = {1, 7, 13, 16, 32, 64, 100, 128};
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; ++w) {
+        const int64_t d = widths[w];
+        Csr a = bipartite_graph(300, 200, rng);
+        std::vector<float> x = randn((size_t) a.n * d, rng), y((size_t) a.n * d, 42.f);
+        const int st = bm3_cpu_spmm(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x.data(), d, y.data());
+        check_close("cpu spmm bipartite graph with isolated nodes, d=" + std::to_string((long long) d)
+                        + (st ? " (status error)" : ""),
+                    y, ref_spmm(a, to_double(x), d), 1e-5);
+    }
+    {
+        Csr a = random_csr(400, 40, rng);
+        const int64_t d = 64;
+        std::vector<float> x = randn((size_t) a.n * d, rng), y((size_t) a.n * d, 42.f);
+        bm3_cpu_spmm(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x.data(), d, y.data());
+        check_close("cpu spmm unstructured CSR, repeated columns, every 5th row empty", y,
+                    ref_spmm(a, to_double(x), d), 1e-5);
+    }
+    {
+        /* a graph with no edges at all: every row must come out zero, not stale */
+        Csr a;
+        a.n = 5;
+        a.row_ptr.assign(6, 0);
+        std::vector<float> y(5 * 3, 7.f);
+        const int st = bm3_cpu_spmm(a.n, a.row_ptr.data(), NULL, NULL, NULL, 3, y.data());
+        check_close("cpu spmm all rows empty gives zeros", y, std::vector<double>(15, 0.0), 0.0);
+        report(st == BM3_OK, "cpu spmm all rows empty returns ok", "");
+    }
+    {
+        Csr a = bipartite_graph(2000, 800, rng);
+        const int64_t d = 64;
+        std::vector<float> x = randn((size_t) a.n * d, rng);
+        std::vector<float> first;
+        bool same = true;
+        const int counts[] = {1, 2, 3, 7};
+        for (int c = 0; c < 4; ++c) {
+            set_threads(counts[c]);
+            std::vector<float> y((size_t) a.n * d);
+            bm3_cpu_spmm(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x.data(), d, y.data());
+            if (c == 0) first = y;
+            else same = same && std::memcmp(first.data(), y.data(), y.size() * sizeof(float)) == 0;
+        }
+        set_threads(default_threads());
+        report(same, "cpu spmm bitwise identical with 1, 2, 3 and 7 threads", "");
+    }
+    report(bm3_cpu_spmm(3, NULL, NULL, NULL, NULL, 4, NULL) == BM3_ERR_ARGUMENT,
+           "cpu spmm rejects null pointers", "");
+}
+
+void test_mean_cpu(std::mt19937& rng) {
+    Csr a = bipartite_graph(400, 250, rng);
+    const int64_t widths[] = {64, 13};
+    for (int w = 0; w < 2; ++w) {
+        const int64_t d = widths[w];
+        for (int layers = 0; layers <= 4; ++layers) {
+            std::vector<float> x0 = randn((size_t) a.n * d, rng), h((size_t) a.n * d, 9.f);
+            std::vector<float> sa((size_t) a.n * d), sb((size_t) a.n * d);
+            const int st = bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(),
+                                                 x0.data(), d, layers, h.data(), sa.data(), sb.data());
+            check_close("cpu lightgcn mean L=" + std::to_string(layers) + " d=" + std::to_string((long long) d)
+                            + (st ? " (status error)" : ""),
+                        h, ref_mean(a, x0, d, layers), 1e-5);
+        }
+    }
+    {
+        /* scratch_b may be NULL for L = 2 and both for L = 1: the header promises it */
+        const int64_t d = 8;
+        std::vector<float> x0 = randn((size_t) a.n * d, rng), h((size_t) a.n * d), sa((size_t) a.n * d);
+        int st = bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x0.data(), d,
+                                       2, h.data(), sa.data(), NULL);
+        check_close("cpu lightgcn mean L=2 without scratch_b", h, ref_mean(a, x0, d, 2), 1e-5);
+        st |= bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x0.data(), d,
+                                    1, h.data(), NULL, NULL);
+        check_close("cpu lightgcn mean L=1 without scratch", h, ref_mean(a, x0, d, 1), 1e-5);
+        report(st == BM3_OK && bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(),
+                                                     x0.data(), d, 3, h.data(), sa.data(), NULL)
+                                   == BM3_ERR_ARGUMENT,
+               "cpu lightgcn mean rejects L=3 without scratch_b", "");
+    }
+    {
+        /* backward = same operator: <M x, g> == <x, M g> for the symmetric Â */
+        const int64_t d = 64;
+        std::vector<float> x = randn((size_t) a.n * d, rng), g = randn((size_t) a.n * d, rng);
+        std::vector<float> mx((size_t) a.n * d), mg((size_t) a.n * d), sa((size_t) a.n * d), sb((size_t) a.n * d);
+        bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x.data(), d, 3, mx.data(), sa.data(), sb.data());
+        bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), g.data(), d, 3, mg.data(), sa.data(), sb.data());
+        double l = 0, r = 0, s = 0;
+        for (size_t k = 0; k < x.size(); ++k) {
+            l += (double) mx[k] * g[k];
+            r += (double) x[k] * mg[k];
+            s += std::fabs((double) mx[k] * g[k]);
+        }
+        report(std::fabs(l - r) <= 1e-5 * s, "cpu lightgcn mean is self-adjoint (backward = forward)",
+               fmt("<Mx,g>=%.6f <x,Mg>=%.6f", l, r));
+    }
+}
+
+struct LossCase {
+    int64_t p_rows, t_rows, batch, d;
+    std::vector<float> p, t;
+    std::vector<int64_t> pi, ti;
+};
+
+LossCase loss_case(int64_t p_rows, int64_t t_rows, int64_t batch, int64_t d, std::mt19937& rng) {
+    LossCase c;
+    c.p_rows = p_rows; c.t_rows = t_rows; c.batch = batch; c.d = d;
+    c.p = randn((size_t) (p_rows * d), rng);
+    c.t = randn((size_t) (t_rows * d), rng);
+    std::uniform_int_distribution<int64_t> pr(0, p_rows - 1), tr(0, t_rows - 1);
+    for (int64_t b = 0; b < batch; ++b) {
+        /* every 3rd row repeats an earlier P index: gradients must accumulate */
+        c.pi.push_back(b % 3 == 2 ? c.pi[(size_t) (b / 2)] : pr(rng));
+        c.ti.push_back(tr(rng));
+    }
+    return c;
+}
+
+void run_loss_cpu(const std::string& name, const LossCase& c, float scale, double tol) {
+    std::vector<double> ref_grad(c.p.size(), 0.0);
+    const double ref = ref_loss(c.p, c.pi, c.t, c.ti, c.d, scale, &ref_grad);
+    /* the gradient is ADDED: start from noise of the gradient's own magnitude, so that the
+     * comparison still resolves the increments */
+    double mag = 0;
+    for (size_t k = 0; k < ref_grad.size(); ++k) mag = std::max(mag, std::fabs(ref_grad[k]));
+    std::mt19937 noise(7);
+    std::vector<float> grad = randn(c.p.size(), noise);
+    for (size_t k = 0; k < grad.size(); ++k) {
+        grad[k] = (float) (grad[k] * mag);
+        ref_grad[k] += grad[k];
+    }
+    float loss = -1.f;
+    const int st = bm3_cpu_bootstrap_loss_i64(c.p.data(), c.p_rows, c.pi.data(), c.t.data(), c.t_rows,
+                                              c.ti.data(), c.batch, c.d, scale, grad.data(), &loss);
+    report(st == BM3_OK && std::fabs(loss - ref) <= tol * std::max(1.0, std::fabs(ref)),
+           "cpu loss value, " + name, fmt("%.9f vs %.9f", loss, ref));
+    check_close("cpu loss gradient, " + name, grad, ref_grad, tol);
+}
+
+void test_loss_cpu(std::mt19937& rng) {
+    run_loss_cpu("B=256 d=64 duplicate rows", loss_case(100, 80, 256, 64, rng), 1.0f, 1e-5);
+    run_loss_cpu("B=2048 d=64 scale 2.5", loss_case(3000, 1500, 2048, 64, rng), 2.5f, 1e-5);
+    run_loss_cpu("B=4096 d=100 (multi-threaded path)", loss_case(3000, 1500, 4096, 100, rng), 1.0f, 1e-5);
+    run_loss_cpu("B=1 d=64", loss_case(10, 10, 1, 64, rng), 1.0f, 1e-5);
+    run_loss_cpu("B=37 d=13", loss_case(20, 50, 37, 13, rng), 1.0f, 1e-5);
+    run_loss_cpu("B=5 d=1", loss_case(4, 4, 5, 1, rng), 1.0f, 1e-5);
+    {
+        /* zero rows: cos = 0 and, as in PyTorch, no gradient through a zero norm */
+        LossCase c = loss_case(6, 6, 6, 9, rng);
+        std::fill(c.p.begin() + 2 * 9, c.p.begin() + 3 * 9, 0.f);
+        std::fill(c.t.begin() + 4 * 9, c.t.begin() + 5 * 9, 0.f);
+        c.pi = {0, 1, 2, 3, 4, 2};
+        c.ti = {0, 1, 2, 3, 4, 5};
+        run_loss_cpu("zero P row and zero T row", c, 1.0f, 1e-5);
+        /* a tiny but non-zero row exercises the eps clamp */
+        std::fill(c.p.begin() + 2 * 9, c.p.begin() + 3 * 9, 1e-10f);
+        run_loss_cpu("P row with norm below eps", c, 1.0f, 1e-5);
+    }
+    {
+        /* the reference gradient itself against central differences (double, small case) */
+        LossCase c = loss_case(4, 4, 6, 5, rng);
+        std::vector<double> g(c.p.size(), 0.0);
+        ref_loss(c.p, c.pi, c.t, c.ti, c.d, 1.0, &g);
+        double worst = 0;
+        for (size_t k = 0; k < c.p.size(); ++k) {
+            LossCase hi = c, lo = c;
+            const float h = 1e-2f;
+            hi.p[k] += h;
+            lo.p[k] -= h;
+            const double fd = (ref_loss(hi.p, c.pi, c.t, c.ti, c.d, 1.0, NULL)
+                               - ref_loss(lo.p, c.pi, c.t, c.ti, c.d, 1.0, NULL))
+                              / ((double) hi.p[k] - (double) lo.p[k]);
+            worst = std::max(worst, std::fabs(fd - g[k]));
+        }
+        report(worst < 1e-3, "reference loss gradient matches central differences",
+               fmt("max abs diff %.3g", worst));
+    }
+    {
+        LossCase c = loss_case(50, 50, 40, 24, rng);
+        std::vector<int32_t> pi(c.pi.begin(), c.pi.end()), ti(c.ti.begin(), c.ti.end());
+        std::vector<float> g64(c.p.size()), g32(c.p.size());
+        float l64 = 0, l32 = 0;
+        bm3_cpu_bootstrap_loss_i64(c.p.data(), 50, c.pi.data(), c.t.data(), 50, c.ti.data(), 40, 24, 1.f, g64.data(), &l64);
+        bm3_cpu_bootstrap_loss_i32(c.p.data(), 50, pi.data(), c.t.data(), 50, ti.data(), 40, 24, 1.f, g32.data(), &l32);
+        report(l64 == l32 && g64 == g32, "cpu loss int32 indices identical to int64", "");
+    }
+    {
+        /* NULL indices = rows already gathered; NULL grad = loss only */
+        LossCase c = loss_case(30, 30, 30, 64, rng);
+        std::vector<int64_t> id(30);
+        for (int b = 0; b < 30; ++b) id[b] = b;
+        c.pi = id;
+        c.ti = id;
+        std::vector<float> g(c.p.size());
+        float l = 0, l2 = 0;
+        bm3_cpu_bootstrap_loss_i64(c.p.data(), 30, NULL, c.t.data(), 30, NULL, 30, 64, 1.f, g.data(), &l);
+        std::vector<double> rg(c.p.size(), 0.0);
+        const double ref = ref_loss(c.p, c.pi, c.t, c.ti, 64, 1.0, &rg);
+        report(std::fabs(l - ref) <= 1e-5, "cpu loss without index arrays", fmt("%.9f vs %.9f", l, ref));
+        check_close("cpu loss gradient without index arrays", g, rg, 1e-5);
+        const int st = bm3_cpu_bootstrap_loss_i64(c.p.data(), 30, NULL, c.t.data(), 30, NULL, 30, 64, 1.f, NULL, &l2);
+        report(st == BM3_OK && l2 == l, "cpu loss without gradient buffer", "");
+    }
+    {
+        /* B * d above the serial cut-off, so the OpenMP path is the one compared */
+        LossCase c = loss_case(5000, 5000, 4096, 100, rng);
+        bool same = true;
+        std::vector<float> first;
+        float first_loss = 0;
+        const int counts[] = {1, 2, 3, 7};
+        for (int k = 0; k < 4; ++k) {
+            set_threads(counts[k]);
+            std::vector<float> g(c.p.size());
+            float l = 0;
+            bm3_cpu_bootstrap_loss_i64(c.p.data(), 5000, c.pi.data(), c.t.data(), 5000, c.ti.data(), 4096, 100, 1.f, g.data(), &l);
+            if (k == 0) { first = g; first_loss = l; }
+            else same = same && l == first_loss && std::memcmp(g.data(), first.data(), g.size() * sizeof(float)) == 0;
+        }
+        set_threads(default_threads());
+        report(same, "cpu loss and gradient bitwise identical with 1, 2, 3 and 7 threads", "");
+    }
+    {
+        LossCase c = loss_case(10, 10, 4, 8, rng);
+        c.pi[3] = 10;
+        std::vector<float> g(c.p.size(), 3.f);
+        float l = 123.f;
+        const int st = bm3_cpu_bootstrap_loss_i64(c.p.data(), 10, c.pi.data(), c.t.data(), 10, c.ti.data(), 4, 8, 1.f, g.data(), &l);
+        bool untouched = l == 123.f;
+        for (size_t k = 0; k < g.size(); ++k) untouched = untouched && g[k] == 3.f;
+        report(st == BM3_ERR_INDEX && untouched, "cpu loss rejects an out-of-range index before writing", "");
+        c.pi[3] = 1;
+        c.ti[0] = -1;
+        report(bm3_cpu_bootstrap_loss_i64(c.p.data(), 10, c.pi.data(), c.t.data(), 10, c.ti.data(), 4, 8, 1.f, g.data(), &l)
+                   == BM3_ERR_INDEX,
+               "cpu loss rejects a negative target index", "");
+    }
+}
+
+/* ------------------------------------------------------------------ CUDA checks */
+#ifdef BM3_WITH_CUDA
+
+template <typename T>
+T* to_device(const std::vector<T>& v) {
+    T* p = NULL;
+    cudaMalloc((void**) &p, std::max<size_t>(1, v.size()) * sizeof(T));
+    if (!v.empty()) cudaMemcpy(p, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice);
+    return p;
+}
+
+template <typename T>
+std::vector<T> to_host(const T* p, size_t n) {
+    std::vector<T> v(n);
+    cudaMemcpy(v.data(), p, n * sizeof(T), cudaMemcpyDeviceToHost);
+    return v;
+}
+
+bool cuda_ok(const std::string& what) {
+    const cudaError_t e = cudaDeviceSynchronize();
+    if (e != cudaSuccess) report(false, what, cudaGetErrorString(e));
+    return e == cudaSuccess;
+}
+
+void test_cuda(std::mt19937& rng) {
+    int devices = 0;
+    if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+        report(false, "cuda device present", "no usable CUDA device");
+        return;
+    }
+    cudaDeviceProp prop;
+    cudaGetDeviceProperties(&prop, 0);
+    report(true, "cuda device present", std::string(prop.name) + fmt(" (sm_%.0f%.0f)", prop.major, prop.minor));
+    cudaStream_t stream;
+    cudaStreamCreate(&stream);
+
+    const int64_t widths[] = {1, 13, 64, 100, 128, 200};
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; ++w) {
+        const int64_t d = widths[w];
+        Csr a = bipartite_graph(3000, 1200, rng);
+        std::vector<float> x = randn((size_t) a.n * d, rng);
+        int32_t *rp = to_device(a.row_ptr), *ci = to_device(a.col);
+        float *va = to_device(a.val), *dx = to_device(x), *dy = to_device(std::vector<float>(x.size(), 42.f));
+        const int st = bm3_cuda_spmm(a.n, rp, ci, va, dx, d, dy, stream);
+        const std::string name = "cuda spmm d=" + std::to_string((long long) d);
+        if (cuda_ok(name)) {
+            check_close(name + (st ? " (status error)" : ""), to_host(dy, x.size()),
+                        ref_spmm(a, to_double(x), d), 1e-5);
+            const std::vector<float> y1 = to_host(dy, x.size());
+            bm3_cuda_spmm(a.n, rp, ci, va, dx, d, dy, stream);
+            cudaStreamSynchronize(stream);
+            report(to_host(dy, x.size()) == y1, name + " deterministic across runs", "");
+        }
+        for (int layers = 1; layers <= 3 && d == 64; ++layers) {
+            float *h = to_device(std::vector<float>(x.size(), 9.f));
+            float *sa = to_device(std::vector<float>(x.size())), *sb = to_device(std::vector<float>(x.size()));
+            const int s2 = bm3_cuda_lightgcn_mean(a.n, rp, ci, va, dx, d, layers, h, sa, sb, stream);
+            const std::string n2 = "cuda lightgcn mean L=" + std::to_string(layers);
+            if (cuda_ok(n2)) check_close(n2 + (s2 ? " (status error)" : ""), to_host(h, x.size()), ref_mean(a, x, d, layers), 1e-5);
+            cudaFree(h); cudaFree(sa); cudaFree(sb);
+        }
+        cudaFree(rp); cudaFree(ci); cudaFree(va); cudaFree(dx); cudaFree(dy);
+    }
+
+    struct Shape { int64_t p_rows, t_rows, batch, d; const char* name; };
+    const Shape shapes[] = {{3000, 1500, 2048, 64, "B=2048 d=64 duplicates"}, {10, 10, 1, 64, "B=1"},
+                            {20, 50, 37, 13, "B=37 d=13"}, {300, 300, 100, 200, "B=100 d=200"}};
+    for (int s = 0; s < 4; ++s) {
+        LossCase c = loss_case(shapes[s].p_rows, shapes[s].t_rows, shapes[s].batch, shapes[s].d, rng);
+        if (s == 1) std::fill(c.p.begin(), c.p.begin() + c.d, 0.f);
+        std::vector<double> rg(c.p.size(), 0.0);
+        const double ref = ref_loss(c.p, c.pi, c.t, c.ti, c.d, 1.5, &rg);
+        std::vector<int32_t> pi32(c.pi.begin(), c.pi.end()), ti32(c.ti.begin(), c.ti.end());
+        float *dp = to_device(c.p), *dt = to_device(c.t), *dg = to_device(std::vector<float>(c.p.size()));
+        float* dl = to_device(std::vector<float>(1, -1.f));
+        int64_t *pi = to_device(c.pi), *ti = to_device(c.ti);
+        int32_t *pj = to_device(pi32), *tj = to_device(ti32);
+        for (int variant = 0; variant < 2; ++variant) {
+            cudaMemset(dg, 0, c.p.size() * sizeof(float));
+            const int st = variant == 0
+                ? bm3_cuda_bootstrap_loss_i64(dp, c.p_rows, pi, dt, c.t_rows, ti, c.batch, c.d, 1.5f, dg, dl, stream)
+                : bm3_cuda_bootstrap_loss_i32(dp, c.p_rows, pj, dt, c.t_rows, tj, c.batch, c.d, 1.5f, dg, dl, stream);
+            const std::string name = std::string("cuda loss ") + (variant ? "int32 " : "int64 ") + shapes[s].name;
+            if (!cuda_ok(name)) continue;
+            const float l = to_host(dl, 1)[0];
+            report(st == BM3_OK && std::fabs(l - ref) <= 1e-5 * std::max(1.0, std::fabs(ref)), name + " value",
+                   fmt("%.9f vs %.9f", l, ref));
+            check_close(name + " gradient", to_host(dg, c.p.size()), rg, 1e-5);
+        }
+        cudaFree(dp); cudaFree(dt); cudaFree(dg); cudaFree(dl); cudaFree(pi); cudaFree(ti); cudaFree(pj); cudaFree(tj);
+    }
+    cudaStreamDestroy(stream);
+}
+#endif
+
+}  // namespace
+
+int main() {
+    const char* seed_env = std::getenv("BM3_TEST_SEED");
+    const unsigned seed = seed_env ? (unsigned) std::strtoul(seed_env, NULL, 10) : 20240611u;
+    std::printf("bm3 kernel tests, seed %u, %d OpenMP threads\n", seed, default_threads());
+    std::mt19937 rng(seed);
+    test_csr_check(rng);
+    test_spmm_cpu(rng);
+    test_mean_cpu(rng);
+    test_loss_cpu(rng);
+#ifdef BM3_WITH_CUDA
+    test_cuda(rng);
+#endif
+    std::printf("%d passed, %d failed\n", g_passed, g_failed);
+    return g_failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,332 @@
+package dev.bm3.kernels;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Entry point to the native kernels: availability check plus tensor-level wrappers that
+ * validate everything in Java before crossing JNI.
+ *
+ * <p>Tensors must be dense, contiguous, float32 (indices int64 or int32) and on the CPU. The
+ * kernels read and write their memory directly ({@code data_ptr}): no copies, no autograd.
+ * Gradients are wired by the caller (compute under {@code NoGradGuard}, then install the
+ * natively computed gradient, see the package notes in {@code NOTES-JAVACPP.md}).
+ *
+ * <p>Threads: the CPU kernels use LibTorch's OpenMP pool, so {@code torch.set_num_threads(n)}
+ * sets their parallelism too ({@link #threads()} confirms it). On shared or oversubscribed
+ * cores launch the JVM with {@code OMP_WAIT_POLICY=passive}: spinning OpenMP workers made
+ * 2-thread runs on a busy 2-core machine several times slower, LibTorch's own ops included.
+ */
+public final class Kernels {
+    /** null when loaded; otherwise why not. Computed once, on first use of this class. */
+    private static final String UNAVAILABLE_REASON = tryLoad();
+
+    private Kernels() {
+    }
+
+    private static String tryLoad() {
+        try {
+            // torch first, so that the JNI library's libgomp.so.1 resolves to LibTorch's copy
+            Loader.load(torch.class);
+            Loader.load(NativeKernels.class);
+            return null;
+        } catch (Throwable e) {  // UnsatisfiedLinkError, ExceptionInInitializerError, ...
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return "native kernels could not be loaded: " + root;
+        }
+    }
+
+    /** Whether the native kernel library loaded; never throws. */
+    public static boolean available() {
+        return UNAVAILABLE_REASON == null;
+    }
+
+    /** Why {@link #available()} is false, or the empty string when it is true; never throws. */
+    public static String unavailableReason() {
+        return UNAVAILABLE_REASON == null ? "" : UNAVAILABLE_REASON;
+    }
+
+    /**
+     * The number of OpenMP threads the CPU kernels will use; equals
+     * {@code torch.get_num_threads()} when LibTorch's libgomp is shared as intended.
+     *
+     * @throws IllegalStateException when the native library is not available
+     */
+    public static int threads() {
+        requireAvailable();
+        return NativeKernels.maxThreads();
+    }
+
+    static void requireAvailable() {
+        if (UNAVAILABLE_REASON != null) {
+            throw new IllegalStateException(UNAVAILABLE_REASON);
+        }
+    }
+
+    /**
+     * {@code y = a x} for dense row-major {@code x} ({@code a.cols() x d}) into the preallocated
+     * {@code y} ({@code a.rows() x d}). Deterministic: bitwise identical for any thread count.
+     *
+     * @throws IllegalArgumentException on a dtype, layout, device or shape mismatch
+     */
+    public static void spmm(CsrMatrix a, Tensor x, Tensor y) {
+        requireAvailable();
+        requireFloatMatrix("x", x);
+        requireFloatMatrix("y", y);
+        if (x.size(0) != a.cols()) {
+            throw new IllegalArgumentException("x has " + x.size(0) + " rows, the matrix has " + a.cols() + " columns");
+        }
+        if (y.size(0) != a.rows()) {
+            throw new IllegalArgumentException("y has " + y.size(0) + " rows, the matrix has " + a.rows() + " rows");
+        }
+        if (x.size(1) != y.size(1)) {
+            throw new IllegalArgumentException("x has " + x.size(1) + " columns, y has " + y.size(1));
+        }
+        requireDistinct("x", x, "y", y);
+        check("bm3_cpu_spmm", NativeKernels.spmm(a.rows(), a.rowPtr(), a.colIdx(), a.values(),
+                x.data_ptr_float(), x.size(1), y.data_ptr_float()));
+    }
+
+    /** Allocating form of {@link #spmm(CsrMatrix, Tensor, Tensor)}: returns a new {@code a.rows() x d} tensor. */
+    public static Tensor spmm(CsrMatrix a, Tensor x) {
+        requireFloatMatrix("x", x);
+        Tensor y = torch.empty(new long[] {a.rows(), x.size(1)}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+        spmm(a, x, y);
+        return y;
+    }
+
+    /**
+     * LightGCN layer mean {@code h = (x0 + a x0 + ... + a^L x0) / (L + 1)} for a square
+     * {@code a}, written into the preallocated {@code h}. Linear in {@code x0}: for a symmetric
+     * {@code a} the gradient w.r.t. {@code x0} is this same call applied to the gradient of h.
+     *
+     * @param scratchA same shape as x0; needed when {@code layers >= 2}, else may be null
+     * @param scratchB same shape as x0; needed when {@code layers >= 3}, else may be null
+     * @throws IllegalArgumentException on a dtype, layout, device or shape mismatch
+     */
+    public static void lightGcnMean(CsrMatrix a, Tensor x0, int layers, Tensor h, Tensor scratchA, Tensor scratchB) {
+        requireAvailable();
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers must be >= 0, got " + layers);
+        }
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("the matrix must be square, got " + a.rows() + " x " + a.cols());
+        }
+        requireFloatMatrix("x0", x0);
+        requireSameShape("x0", x0, "h", h);
+        if (x0.size(0) != a.rows()) {
+            throw new IllegalArgumentException("x0 has " + x0.size(0) + " rows, the matrix has " + a.rows());
+        }
+        requireDistinct("x0", x0, "h", h);
+        FloatPointer sa = null;
+        FloatPointer sb = null;
+        if (layers >= 2) {
+            requireSameShape("x0", x0, "scratchA", scratchA);
+            requireDistinct("scratchA", scratchA, "h", h);
+            requireDistinct("scratchA", scratchA, "x0", x0);
+            sa = scratchA.data_ptr_float();
+        }
+        if (layers >= 3) {
+            requireSameShape("x0", x0, "scratchB", scratchB);
+            requireDistinct("scratchB", scratchB, "h", h);
+            requireDistinct("scratchB", scratchB, "x0", x0);
+            requireDistinct("scratchB", scratchB, "scratchA", scratchA);
+            sb = scratchB.data_ptr_float();
+        }
+        check("bm3_cpu_lightgcn_mean", NativeKernels.lightGcnMean(a.rows(), a.rowPtr(), a.colIdx(), a.values(),
+                x0.data_ptr_float(), x0.size(1), layers, h.data_ptr_float(), sa, sb));
+    }
+
+    /**
+     * Fused BM3 bootstrap loss {@code mean_b (1 - cos(p[pIndex[b]], t[tIndex[b]]))} with the
+     * cosine of PyTorch 2.x ({@code eps = 1e-8}, each norm clamped separately). When
+     * {@code gradP} is not null, {@code gradScale * d loss / d p} is ADDED into it (shape of
+     * {@code p}; duplicate indices accumulate), so several loss terms can share one buffer.
+     * {@code t} is a constant (BM3's targets are detached).
+     *
+     * @param p      online matrix, {@code rows_p x d}
+     * @param pIndex row of {@code p} per batch element (int64 or int32, 1-D), or null for {@code p} itself
+     * @param t      target matrix, {@code rows_t x d}
+     * @param tIndex row of {@code t} per batch element (same dtype as pIndex), or null for {@code t} itself
+     * @param gradScale factor applied to the gradient only (e.g. {@code cl_weight})
+     * @param gradP  gradient accumulator of {@code p}'s shape, or null for the loss alone
+     * @return the loss, accumulated in double in a fixed order
+     * @throws IllegalArgumentException on a dtype, layout, device, shape or index-range problem
+     */
+    public static float bootstrapLoss(Tensor p, Tensor pIndex, Tensor t, Tensor tIndex, float gradScale, Tensor gradP) {
+        requireAvailable();
+        requireFloatMatrix("p", p);
+        requireFloatMatrix("t", t);
+        if (p.size(1) != t.size(1)) {
+            throw new IllegalArgumentException("p has " + p.size(1) + " columns, t has " + t.size(1));
+        }
+        long batch;
+        if (pIndex != null) {
+            requireIndex("pIndex", pIndex);
+            batch = pIndex.numel();
+        } else if (tIndex != null) {
+            requireIndex("tIndex", tIndex);
+            batch = tIndex.numel();
+        } else {
+            batch = p.size(0);
+        }
+        if (batch == 0) {
+            throw new IllegalArgumentException("the batch is empty");
+        }
+        if (pIndex == null && p.size(0) != batch) {
+            throw new IllegalArgumentException("p has " + p.size(0) + " rows without pIndex, the batch has " + batch);
+        }
+        if (tIndex == null && t.size(0) != batch) {
+            throw new IllegalArgumentException("t has " + t.size(0) + " rows without tIndex, the batch has " + batch);
+        }
+        if (tIndex != null) {
+            requireIndex("tIndex", tIndex);
+            if (tIndex.numel() != batch) {
+                throw new IllegalArgumentException("pIndex has " + batch + " entries, tIndex has " + tIndex.numel());
+            }
+        }
+        boolean int32 = isInt32(pIndex != null ? pIndex : tIndex);
+        if (pIndex != null && tIndex != null && pIndex.scalar_type().value != tIndex.scalar_type().value) {
+            throw new IllegalArgumentException("pIndex is " + pIndex.scalar_type() + ", tIndex is " + tIndex.scalar_type());
+        }
+        FloatPointer grad = null;
+        if (gradP != null) {
+            requireSameShape("p", p, "gradP", gradP);
+            requireDistinct("p", p, "gradP", gradP);
+            requireDistinct("t", t, "gradP", gradP);
+            grad = gradP.data_ptr_float();
+        }
+        float[] loss = new float[1];
+        int status;
+        long d = p.size(1);
+        if (int32) {
+            status = NativeKernels.bootstrapLoss(p.data_ptr_float(), p.size(0), pIndex == null ? null : pIndex.data_ptr_int(),
+                    t.data_ptr_float(), t.size(0), tIndex == null ? null : tIndex.data_ptr_int(),
+                    batch, d, gradScale, grad, loss);
+        } else {
+            status = NativeKernels.bootstrapLoss(p.data_ptr_float(), p.size(0), pIndex == null ? null : pIndex.data_ptr_long(),
+                    t.data_ptr_float(), t.size(0), tIndex == null ? null : tIndex.data_ptr_long(),
+                    batch, d, gradScale, grad, loss);
+        }
+        if (status == NativeKernels.ERR_INDEX) {
+            // only on failure: find and name the offending entry
+            String where = firstOutOfRange("pIndex", pIndex, p.size(0));
+            if (where == null) {
+                where = firstOutOfRange("tIndex", tIndex, t.size(0));
+            }
+            throw new IllegalArgumentException(where != null ? where : "an index is out of range");
+        }
+        check("bm3_cpu_bootstrap_loss", status);
+        return loss[0];
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    private static void check(String function, int status) {
+        if (status != NativeKernels.OK) {
+            throw new IllegalStateException(function + " failed: " + NativeKernels.statusString(status) + " (status " + status + ")");
+        }
+    }
+
+    static void requireFloatMatrix(String name, Tensor t) {
+        if (t == null || t.isNull() || !t.defined()) {
+            throw new IllegalArgumentException(name + " is null or undefined");
+        }
+        if (t.is_sparse() || !t.is_cpu()) {
+            throw new IllegalArgumentException(name + " must be a dense CPU tensor");
+        }
+        if (!is(t, ScalarType.Float)) {
+            throw new IllegalArgumentException(name + " is " + t.scalar_type() + ", expected Float");
+        }
+        if (t.dim() != 2) {
+            throw new IllegalArgumentException(name + " has " + t.dim() + " dimensions, expected 2");
+        }
+        if (t.size(1) == 0) {
+            throw new IllegalArgumentException(name + " has 0 columns");
+        }
+        if (!t.is_contiguous()) {
+            throw new IllegalArgumentException(name + " is not contiguous (call contiguous() first)");
+        }
+    }
+
+    private static void requireSameShape(String refName, Tensor ref, String name, Tensor t) {
+        requireFloatMatrix(name, t);
+        if (t.size(0) != ref.size(0) || t.size(1) != ref.size(1)) {
+            throw new IllegalArgumentException(name + " is " + t.size(0) + " x " + t.size(1) + ", " + refName + " is "
+                    + ref.size(0) + " x " + ref.size(1));
+        }
+    }
+
+    private static void requireIndex(String name, Tensor t) {
+        if (t.isNull() || !t.defined()) {
+            throw new IllegalArgumentException(name + " is undefined");
+        }
+        if (t.is_sparse() || !t.is_cpu()) {
+            throw new IllegalArgumentException(name + " must be a dense CPU tensor");
+        }
+        if (!is(t, ScalarType.Long) && !is(t, ScalarType.Int)) {
+            throw new IllegalArgumentException(name + " is " + t.scalar_type() + ", expected Long or Int");
+        }
+        if (t.dim() != 1) {
+            throw new IllegalArgumentException(name + " has " + t.dim() + " dimensions, expected 1");
+        }
+        if (!t.is_contiguous()) {
+            throw new IllegalArgumentException(name + " is not contiguous (call contiguous() first)");
+        }
+    }
+
+    /** JavaCPP returns fresh enum objects from native code: compare the values, not references. */
+    private static boolean is(Tensor t, ScalarType type) {
+        return t.scalar_type().value == type.value;
+    }
+
+    private static boolean isInt32(Tensor index) {
+        return index != null && is(index, ScalarType.Int);
+    }
+
+    /** The kernels read and write raw memory: an output overlapping an input would be silently wrong. */
+    private static void requireDistinct(String aName, Tensor a, String bName, Tensor b) {
+        long a0 = a.data_ptr().address();
+        long a1 = a0 + a.numel() * 4L;
+        long b0 = b.data_ptr().address();
+        long b1 = b0 + b.numel() * 4L;
+        if (a0 < b1 && b0 < a1) {
+            throw new IllegalArgumentException(aName + " and " + bName + " share memory");
+        }
+    }
+
+    private static String firstOutOfRange(String name, Tensor index, long rows) {
+        if (index == null) {
+            return null;
+        }
+        long n = index.numel();
+        if (isInt32(index)) {
+            IntPointer ip = index.data_ptr_int();
+            for (long i = 0; i < n; i++) {
+                int v = ip.get(i);
+                if (v < 0 || v >= rows) {
+                    return name + "[" + i + "] = " + v + " is outside [0, " + rows + ")";
+                }
+            }
+        } else {
+            LongPointer lp = index.data_ptr_long();
+            for (long i = 0; i < n; i++) {
+                long v = lp.get(i);
+                if (v < 0 || v >= rows) {
+                    return name + "[" + i + "] = " + v + " is outside [0, " + rows + ")";
+                }
+            }
+        }
+        return null;
+    }
+}

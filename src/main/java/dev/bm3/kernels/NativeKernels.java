@@ -1,0 +1,98 @@
+package dev.bm3.kernels;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * JavaCPP binding of the C ABI in {@code native/include/bm3_kernels.h} (CPU kernels only).
+ *
+ * <p>Raw and unchecked beyond what the C functions check themselves: every method takes
+ * pointers to contiguous row-major memory and returns a status code ({@code 0} = ok, see
+ * {@link #statusString(int)}). Engine code should go through {@link Kernels}, which validates
+ * shapes and dtypes first. The CPU implementation is compiled into this class's JNI library
+ * by the javacpp Maven plugin: {@code bm3_kernels_cpu.cpp} is pulled in as an include, so the
+ * build needs only g++ with OpenMP. LibTorch's presets are deliberately NOT inherited: their
+ * includes would drag LibTorch headers, which the jars do not ship, into the JNI source.
+ *
+ * <p>Threads: the kernels use OpenMP's current team size. Loading
+ * {@code org.bytedeco.pytorch.global.torch} first (done here) makes the JNI library bind to
+ * LibTorch's bundled {@code libgomp.so.1}, so {@code torch.set_num_threads(n)} governs both.
+ */
+@Platform(include = {"bm3_kernels.h", "bm3_kernels_cpu.cpp"}, compiler = "cpp11")
+public final class NativeKernels {
+    static {
+        // torch first: its libgomp.so.1 must be the one our library's DT_NEEDED resolves to
+        Loader.load(org.bytedeco.pytorch.global.torch.class);
+        Loader.load();
+    }
+
+    private NativeKernels() {
+    }
+
+    /** {@code BM3_OK}: success. */
+    public static final int OK = 0;
+    /** {@code BM3_ERR_ARGUMENT}: a null pointer or an invalid size. */
+    public static final int ERR_ARGUMENT = 1;
+    /** {@code BM3_ERR_INDEX}: a gather index outside its matrix. */
+    public static final int ERR_INDEX = 2;
+    /** {@code BM3_ERR_CSR}: a malformed CSR structure. */
+    public static final int ERR_CSR = 3;
+
+    /** {@code bm3_status_string}: a readable name of a status code. */
+    @Name("bm3_status_string")
+    public static native String statusString(int status);
+
+    /** {@code bm3_cpu_max_threads}: the OpenMP team size the CPU kernels will use. */
+    @Name("bm3_cpu_max_threads")
+    public static native int maxThreads();
+
+    /** {@code bm3_csr_check}: structure check of a CSR matrix, O(rows + nnz). */
+    @Name("bm3_csr_check")
+    public static native int csrCheck(int nRows, int nCols, @Cast("const int32_t*") IntPointer rowPtr,
+                                      @Cast("const int32_t*") IntPointer colIdx, long nnz);
+
+    /** {@code bm3_cpu_spmm}: {@code Y = Â X}, X and Y {@code n x d} row-major. */
+    @Name("bm3_cpu_spmm")
+    public static native int spmm(int nRows, @Cast("const int32_t*") IntPointer rowPtr,
+                                  @Cast("const int32_t*") IntPointer colIdx,
+                                  @Cast("const float*") FloatPointer values,
+                                  @Cast("const float*") FloatPointer x, long d, FloatPointer y);
+
+    /**
+     * {@code bm3_cpu_lightgcn_mean}: {@code H = mean(X0, ÂX0, ..., Â^L X0)}; scratchA is needed
+     * for {@code L >= 2}, scratchB for {@code L >= 3} (both {@code n x d}, else may be null).
+     */
+    @Name("bm3_cpu_lightgcn_mean")
+    public static native int lightGcnMean(int nRows, @Cast("const int32_t*") IntPointer rowPtr,
+                                          @Cast("const int32_t*") IntPointer colIdx,
+                                          @Cast("const float*") FloatPointer values,
+                                          @Cast("const float*") FloatPointer x0, long d, int layers,
+                                          FloatPointer h, FloatPointer scratchA, FloatPointer scratchB);
+
+    /**
+     * {@code bm3_cpu_bootstrap_loss_i64}: {@code lossOut[0] = mean_b(1 - cos(P[pIndex[b]],
+     * T[tIndex[b]]))} and {@code gradP[pIndex[b]] += gradScale * dloss/dp_b} (gradP may be null;
+     * a null index means the identity).
+     */
+    @Name("bm3_cpu_bootstrap_loss_i64")
+    public static native int bootstrapLoss(@Cast("const float*") FloatPointer p, long pRows,
+                                           @Cast("const int64_t*") LongPointer pIndex,
+                                           @Cast("const float*") FloatPointer t, long tRows,
+                                           @Cast("const int64_t*") LongPointer tIndex,
+                                           long batch, long d, float gradScale,
+                                           FloatPointer gradP, float[] lossOut);
+
+    /** {@code bm3_cpu_bootstrap_loss_i32}: as above with int32 indices. */
+    @Name("bm3_cpu_bootstrap_loss_i32")
+    public static native int bootstrapLoss(@Cast("const float*") FloatPointer p, long pRows,
+                                           @Cast("const int32_t*") IntPointer pIndex,
+                                           @Cast("const float*") FloatPointer t, long tRows,
+                                           @Cast("const int32_t*") IntPointer tIndex,
+                                           long batch, long d, float gradScale,
+                                           FloatPointer gradP, float[] lossOut);
+}
