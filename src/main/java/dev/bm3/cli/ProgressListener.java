@@ -61,6 +61,11 @@ final class ProgressListener implements TrainingListener {
     }
 
     @Override
+    public void onNotice(String message) {
+        out.println("[" + label + "] " + message);
+    }
+
+    @Override
     public void onRunEnd(String runLabel, TrainResult result) {
         out.println("[" + runLabel + "] best epoch " + result.bestEpoch() + "\n  valid " + result.valid().format()
                 + "\n  test  " + result.test().format());

@@ -41,6 +41,7 @@ public final class Bm3Model implements Model {
     private final Device device;
     private final torch.ScalarType dtype;
     private final Propagation propagation;
+    private final CosineTerm cosine;
 
     // Parameters, each with one owner (this model); order is the checkpoint and optimizer order.
     private final Tensor userEmb;
@@ -63,9 +64,11 @@ public final class Bm3Model implements Model {
      * so seed it first ({@link dev.bm3.torch.TorchRuntime#seed}).
      *
      * @param propagation the graph encoder path (LibTorch sparse {@code mm} or native kernels)
+     * @param cosine      the bootstrap cosine terms (LibTorch composite or fused native kernel)
      * @param dtype       Float for training; Double for gradient checks
      */
-    public Bm3Model(Dataset data, TrainConfig config, Propagation propagation, Device device, torch.ScalarType dtype) {
+    public Bm3Model(Dataset data, TrainConfig config, Propagation propagation, CosineTerm cosine, Device device,
+                    torch.ScalarType dtype) {
         if (data.modalities().isEmpty()) {
             throw new InvalidInputException("BM3 needs at least one modality (item features); dataset '"
                     + data.name() + "' has none");
@@ -76,6 +79,7 @@ public final class Bm3Model implements Model {
         this.device = device;
         this.dtype = dtype;
         this.propagation = propagation;
+        this.cosine = cosine;
         int d = config.embeddingSize();
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             userEmb = param(xavierUniform(nUsers, d));
@@ -125,8 +129,7 @@ public final class Bm3Model implements Model {
 
     /** The encoder output: H_U and H_I (with the item ID residual), attached to the current scope. */
     Tensor[] encode() {
-        Tensor x0 = torch.cat(new TensorVector(userEmb, itemEmb), 0);
-        Tensor h = propagation.meanOverLayers(x0, config.nLayers());
+        Tensor h = propagation.encode(userEmb, itemEmb, config.nLayers());
         Tensor hu = h.narrow(0, 0, nUsers);
         Tensor hi = h.narrow(0, nUsers, nItems).add(itemEmb);
         return new Tensor[] {hu, hi};
@@ -134,10 +137,6 @@ public final class Bm3Model implements Model {
 
     private Tensor predictor(Tensor x) {
         return torch.linear(x, predWeight, new TensorOptional(predBias));
-    }
-
-    private static Tensor oneMinusMeanCos(Tensor a, Tensor b) {
-        return torch.cosine_similarity(a, b, 1, 1e-8).mean().neg().add(new Scalar(1.0));
     }
 
     /**
@@ -190,17 +189,15 @@ public final class Bm3Model implements Model {
         Tensor hi = h[1];
         List<Tensor> latents = latents();
         Targets t = fixed != null ? fixed : drawTargets(hu, hi, latents);
-        Tensor tI = t.items().index_select(0, i);
-        Tensor tU = t.users().index_select(0, u);
-        Tensor lossUI = oneMinusMeanCos(predictor(hu.index_select(0, u)), tI);
-        Tensor lossIU = oneMinusMeanCos(predictor(hi.index_select(0, i)), tU);
+        Tensor lossUI = cosine.term(predictor(hu.index_select(0, u)), t.items(), i);
+        Tensor lossIU = cosine.term(predictor(hi.index_select(0, i)), t.users(), u);
         Tensor rec = lossUI.add(lossIU);
         Tensor align = null;
         Tensor mask = null;
         for (int m = 0; m < latents.size(); m++) {
             Tensor q = predictor(latents.get(m).index_select(0, i));
-            Tensor a = oneMinusMeanCos(q, tI);
-            Tensor k = oneMinusMeanCos(q, t.modalities().get(m).index_select(0, i));
+            Tensor a = cosine.term(q, t.items(), i);
+            Tensor k = cosine.term(q, t.modalities().get(m), i);
             align = align == null ? a : align.add(a);
             mask = mask == null ? k : mask.add(k);
         }
@@ -216,6 +213,13 @@ public final class Bm3Model implements Model {
 
     @Override
     public double trainStep(int[] users, int[] items) {
+        double value = computeGradients(users, items);
+        optimizer.step();
+        return value;
+    }
+
+    /** Zeroes the gradients, builds the loss and back-propagates it (no parameter update). */
+    double computeGradients(int[] users, int[] items) {
         invalidateScores();
         optimizer.zero_grad();
         LossTerms terms = loss(users, items);
@@ -224,7 +228,7 @@ public final class Bm3Model implements Model {
             throw new IllegalStateException("loss is " + value);
         }
         terms.total().backward();
-        optimizer.step();
+        propagation.finishBackward(userEmb, itemEmb, config.nLayers());
         return value;
     }
 

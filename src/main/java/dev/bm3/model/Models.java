@@ -3,25 +3,47 @@ package dev.bm3.model;
 import dev.bm3.config.TrainConfig;
 import dev.bm3.data.Dataset;
 import dev.bm3.graph.NormalizedAdjacency;
+import dev.bm3.kernels.Kernels;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
 
-/** Builds the model a config names, on a device. */
+import java.util.function.Consumer;
+
+/** Builds the model a config names, on a device, with the kernel path it asks for. */
 public final class Models {
     private Models() {
     }
 
-    /** Creates the model; seed LibTorch first for a reproducible initialisation. */
-    public static Model create(Dataset data, TrainConfig config, Device device) {
+    /**
+     * Creates the model; seed LibTorch first for a reproducible initialisation. {@code notices}
+     * receives one line when {@code kernels=native} falls back to LibTorch (and why).
+     */
+    public static Model create(Dataset data, TrainConfig config, Device device, Consumer<String> notices) {
         return switch (config.model()) {
             case "pop" -> new PopularityModel(data);
-            case "bm3" -> new Bm3Model(data, config, propagation(data, config, device), device, torch.ScalarType.Float);
+            case "bm3" -> bm3(data, config, device, notices);
             default -> throw new IllegalArgumentException("unknown model " + config.model());
         };
     }
 
-    static Propagation propagation(Dataset data, TrainConfig config, Device device) {
+    private static Bm3Model bm3(Dataset data, TrainConfig config, Device device, Consumer<String> notices) {
         NormalizedAdjacency graph = NormalizedAdjacency.of(data);
-        return new TorchPropagation(graph, torch.ScalarType.Float, device);
+        boolean useNative = false;
+        if (config.kernels().equals("native")) {
+            if (!Kernels.available()) {
+                notices.accept("kernels: native library unavailable (" + Kernels.unavailableReason()
+                        + "); falling back to LibTorch kernels");
+            } else if (!device.is_cpu()) {
+                notices.accept("kernels: the native kernels are bound for CPU only in this build; using LibTorch kernels on "
+                        + device.str().getString());
+            } else {
+                useNative = true;
+            }
+        }
+        Propagation propagation = useNative
+                ? new NativePropagation(graph, config.embeddingSize())
+                : new TorchPropagation(graph, torch.ScalarType.Float, device);
+        return new Bm3Model(data, config, propagation, useNative ? CosineTerm.NATIVE : CosineTerm.TORCH, device,
+                torch.ScalarType.Float);
     }
 }

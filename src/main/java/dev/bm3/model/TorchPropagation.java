@@ -6,6 +6,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /** Propagation through LibTorch's sparse COO {@code mm}, differentiated by autograd (the reference's path). */
@@ -13,26 +14,17 @@ public final class TorchPropagation implements Propagation {
     private final Tensor adjacency;
 
     public TorchPropagation(NormalizedAdjacency graph, torch.ScalarType dtype, Device device) {
-        int n = graph.nNodes();
-        int[] rowPtr = graph.rowPtr();
-        int[] cols = graph.colIdx();
-        float[] vals = graph.values();
-        long[] indices = new long[2 * vals.length];
-        for (int r = 0; r < n; r++) {
-            for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
-                indices[k] = r;
-                indices[vals.length + k] = cols[k];
-            }
-        }
+        int nnz = graph.nnz();
         try (PointerScope scope = new PointerScope()) {
-            Tensor idx = Tensors.fromLongs(indices, device).reshape(2, vals.length);
-            Tensor v = Tensors.fromFloats(vals, 1, vals.length, dtype, device).reshape(vals.length);
-            adjacency = Tensors.keep(torch.sparse_coo_tensor(idx, v, n, n).coalesce());
+            Tensor idx = Tensors.fromLongs(graph.cooIndices(), device).reshape(2, nnz);
+            Tensor v = Tensors.fromFloats(graph.values(), 1, nnz, dtype, device).reshape(nnz);
+            adjacency = Tensors.keep(torch.sparse_coo_tensor(idx, v, graph.nNodes(), graph.nNodes()).coalesce());
         }
     }
 
     @Override
-    public Tensor meanOverLayers(Tensor x0, int layers) {
+    public Tensor encode(Tensor userEmb, Tensor itemEmb, int layers) {
+        Tensor x0 = torch.cat(new TensorVector(userEmb, itemEmb), 0);
         Tensor sum = x0;
         Tensor x = x0;
         for (int l = 0; l < layers; l++) {
@@ -40,6 +32,16 @@ public final class TorchPropagation implements Propagation {
             sum = sum.add(x);
         }
         return layers == 0 ? x0 : sum.div(new Scalar((double) (layers + 1)));
+    }
+
+    @Override
+    public void finishBackward(Tensor userEmb, Tensor itemEmb, int layers) {
+        // autograd already differentiated through the sparse products
+    }
+
+    @Override
+    public String name() {
+        return "torch";
     }
 
     @Override

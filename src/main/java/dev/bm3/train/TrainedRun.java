@@ -39,7 +39,7 @@ public final class TrainedRun implements AutoCloseable {
         }
         TorchRuntime.setThreads(threads);
         TorchRuntime.seed(config.seed());
-        Model model = Models.create(dataset, config, TorchRuntime.device("cpu"));
+        Model model = Models.create(dataset, config, TorchRuntime.device("cpu"), msg -> { });
         try {
             if (model.trainable()) {
                 Path file = run.resolve(RunDirectory.MODEL);

@@ -13,4 +13,8 @@ public interface TrainingListener {
 
     default void onRunEnd(String label, TrainResult result) {
     }
+
+    /** A one-line notice for the user (e.g. a kernel fallback). */
+    default void onNotice(String message) {
+    }
 }

@@ -110,7 +110,7 @@ public final class TrainingSession {
                 dir.writeEpochs(records, metricNames);
             }
         });
-        try (Model model = Models.create(data, config, device)) {
+        try (Model model = Models.create(data, config, device, msg -> listeners.forEach(l -> l.onNotice(msg)))) {
             TrainResult r = trainer.train(data, config, model, label,
                     (epoch, m) -> {
                         if (m.trainable()) {

@@ -48,7 +48,7 @@ class Bm3LossTest {
 
     static Bm3Model model(Dataset d, TrainConfig c, torch.ScalarType dtype) {
         TorchRuntime.seed(c.seed());
-        return new Bm3Model(d, c, new TorchPropagation(NormalizedAdjacency.of(d), dtype, CPU), CPU, dtype);
+        return new Bm3Model(d, c, new TorchPropagation(NormalizedAdjacency.of(d), dtype, CPU), CosineTerm.TORCH, CPU, dtype);
     }
 
     static TrainConfig config(double dropout, int layers) {

@@ -30,7 +30,7 @@ class TrainerTest {
         TorchRuntime.setThreads(1);
         TorchRuntime.seed(c.seed());
         List<Double> losses = new ArrayList<>();
-        try (Model m = Models.create(d, c, TorchRuntime.device("cpu"))) {
+        try (Model m = Models.create(d, c, TorchRuntime.device("cpu"), msg -> { })) {
             new Trainer().addListener(new TrainingListener() {
                 @Override
                 public void onStep(int epoch, int step, int steps, double loss) {
@@ -62,7 +62,7 @@ class TrainerTest {
         TorchRuntime.seed(c.seed());
         long[] rss = new long[2];
         int[] steps = new int[1];
-        try (Model m = Models.create(d, c, TorchRuntime.device("cpu"))) {
+        try (Model m = Models.create(d, c, TorchRuntime.device("cpu"), msg -> { })) {
             new Trainer().addListener(new TrainingListener() {
                 @Override
                 public void onStep(int epoch, int step, int n, double loss) {
@@ -91,7 +91,7 @@ class TrainerTest {
         TorchRuntime.setThreads(Runtime.getRuntime().availableProcessors());
         TorchRuntime.seed(c.seed());
         TrainResult r;
-        try (Model m = Models.create(d, c, TorchRuntime.device("cpu"))) {
+        try (Model m = Models.create(d, c, TorchRuntime.device("cpu"), msg -> { })) {
             r = new Trainer().train(d, c, m, "t", null);
         }
         double pop = new Evaluator(d).evaluate(new PopularityScorer(d), SplitName.TEST, 512).get("recall@20");

@@ -1,0 +1,104 @@
+package dev.bm3.model;
+
+import dev.bm3.config.TrainConfig;
+import dev.bm3.data.Dataset;
+import dev.bm3.data.SyntheticGenerator;
+import dev.bm3.graph.NormalizedAdjacency;
+import dev.bm3.kernels.Kernels;
+import dev.bm3.torch.Tensors;
+import dev.bm3.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** A BM3 step on the native kernels equals the pure-LibTorch step (fp32, relative 1e-5). */
+class NativeKernelParityTest {
+    static final Device CPU = TorchRuntime.device("cpu");
+
+    static Dataset data() {
+        return new SyntheticGenerator(new SyntheticGenerator.Config(300, 200, 15, 5, 8, 48, 24, 0.2, 3)).generate();
+    }
+
+    static Bm3Model model(Dataset d, TrainConfig c, boolean nativeKernels) {
+        TorchRuntime.seed(c.seed());
+        NormalizedAdjacency g = NormalizedAdjacency.of(d);
+        return nativeKernels
+                ? new Bm3Model(d, c, new NativePropagation(g, c.embeddingSize()), CosineTerm.NATIVE, CPU, torch.ScalarType.Float)
+                : new Bm3Model(d, c, new TorchPropagation(g, torch.ScalarType.Float, CPU), CosineTerm.TORCH, CPU, torch.ScalarType.Float);
+    }
+
+    static int[][] batch(Dataset d, int size, int offset) {
+        int[] u = new int[size];
+        int[] i = new int[size];
+        for (int k = 0; k < size; k++) {
+            int row = (offset + k * 7) % d.train().size();
+            u[k] = d.train().users()[row];
+            i[k] = d.train().items()[row];
+        }
+        return new int[][] {u, i};
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void gradientsMatchTorchPath(int layers) {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        TorchRuntime.setThreads(1);
+        Dataset d = data();
+        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", layers, "dropout", 0.3), "t");
+        int[][] b = batch(d, 512, 11);
+        try (Bm3Model t = model(d, c, false); Bm3Model n = model(d, c, true); PointerScope s = new PointerScope()) {
+            TorchRuntime.seed(42); // the same dropout draw for both
+            double lt = t.computeGradients(b[0], b[1]);
+            TorchRuntime.seed(42);
+            double ln = n.computeGradients(b[0], b[1]);
+            assertEquals(lt, ln, 1e-5 * Math.abs(lt), "loss");
+            List<Tensor> pt = t.parameters();
+            List<Tensor> pn = n.parameters();
+            List<String> names = t.parameterNames();
+            for (int k = 0; k < pt.size(); k++) {
+                float[] gt = Tensors.toFloats(pt.get(k).grad());
+                float[] gn = Tensors.toFloats(pn.get(k).grad());
+                double scale = 0;
+                double diff = 0;
+                for (int e = 0; e < gt.length; e++) {
+                    scale = Math.max(scale, Math.abs(gt[e]));
+                    diff = Math.max(diff, Math.abs(gt[e] - gn[e]));
+                }
+                assertTrue(diff <= 1e-5 * scale + 1e-9, names.get(k) + ": max |grad diff| " + diff + " vs max |grad| " + scale);
+            }
+        }
+    }
+
+    @Test
+    void adamStepsStayTogether() {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        TorchRuntime.setThreads(1);
+        Dataset d = data();
+        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", 2), "t");
+        try (Bm3Model t = model(d, c, false); Bm3Model n = model(d, c, true)) {
+            for (int step = 0; step < 5; step++) {
+                int[][] b = batch(d, 256, step * 97);
+                double lt;
+                double ln;
+                try (PointerScope s = new PointerScope()) {
+                    TorchRuntime.seed(100 + step);
+                    lt = t.trainStep(b[0], b[1]);
+                    TorchRuntime.seed(100 + step);
+                    ln = n.trainStep(b[0], b[1]);
+                }
+                assertEquals(lt, ln, 1e-5 * Math.abs(lt), "loss at step " + step);
+            }
+        }
+    }
+}
