@@ -56,6 +56,7 @@ public final class Bm3Model implements Model {
     private final TensorVector parameterVector;
     private final Adam optimizer;
 
+    private StepPhases phases;
     private Tensor scoreUsers;
     private Tensor scoreItems;
 
@@ -187,8 +188,11 @@ public final class Bm3Model implements Model {
         Tensor[] h = encode();
         Tensor hu = h[0];
         Tensor hi = h[1];
+        lap(StepPhases.Phase.PROPAGATION);
         List<Tensor> latents = latents();
+        lap(StepPhases.Phase.PROJECTIONS);
         Targets t = fixed != null ? fixed : drawTargets(hu, hi, latents);
+        lap(StepPhases.Phase.TARGETS);
         Tensor lossUI = cosine.term(predictor(hu.index_select(0, u)), t.items(), i);
         Tensor lossIU = cosine.term(predictor(hi.index_select(0, i)), t.users(), u);
         Tensor rec = lossUI.add(lossIU);
@@ -215,21 +219,41 @@ public final class Bm3Model implements Model {
     public double trainStep(int[] users, int[] items) {
         double value = computeGradients(users, items);
         optimizer.step();
+        if (phases != null) {
+            phases.lap(StepPhases.Phase.OPTIMIZER);
+            phases.endStep();
+        }
         return value;
     }
 
     /** Zeroes the gradients, builds the loss and back-propagates it (no parameter update). */
     double computeGradients(int[] users, int[] items) {
         invalidateScores();
+        if (phases != null) {
+            phases.start();
+        }
         optimizer.zero_grad();
         LossTerms terms = loss(users, items);
         double value = terms.total().item_double();
+        lap(StepPhases.Phase.LOSS);
         if (!Double.isFinite(value)) {
             throw new IllegalStateException("loss is " + value);
         }
         terms.total().backward();
         propagation.finishBackward(userEmb, itemEmb, config.nLayers());
+        lap(StepPhases.Phase.BACKWARD);
         return value;
+    }
+
+    private void lap(StepPhases.Phase phase) {
+        if (phases != null) {
+            phases.lap(phase);
+        }
+    }
+
+    /** Attaches a per-phase timer to training steps (null detaches). */
+    public void setPhases(StepPhases phases) {
+        this.phases = phases;
     }
 
     @Override

@@ -1,0 +1,50 @@
+package dev.bm3.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Wall time of a training step by phase, summed over steps. LibTorch's CPU operations run
+ * synchronously, so the time between two marks is the time of the work between them. Used by the
+ * benchmarks' per-phase breakdown; a model without one attached pays nothing.
+ */
+public final class StepPhases {
+    /** The phases of one BM3 step, in order. */
+    public enum Phase { PROPAGATION, PROJECTIONS, TARGETS, LOSS, BACKWARD, OPTIMIZER }
+
+    private final long[] nanos = new long[Phase.values().length];
+    private long last;
+    private int steps;
+
+    void start() {
+        last = System.nanoTime();
+    }
+
+    void lap(Phase p) {
+        long now = System.nanoTime();
+        nanos[p.ordinal()] += now - last;
+        last = now;
+    }
+
+    void endStep() {
+        steps++;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** Mean milliseconds per step for each phase. */
+    public Map<String, Double> meanMillis() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Phase p : Phase.values()) {
+            out.put(p.name().toLowerCase(java.util.Locale.ROOT), steps == 0 ? 0.0 : nanos[p.ordinal()] / 1e6 / steps);
+        }
+        return out;
+    }
+
+    public void reset() {
+        java.util.Arrays.fill(nanos, 0);
+        steps = 0;
+    }
+}
