@@ -337,4 +337,51 @@ int bm3_cpu_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_
                                   grad_scale, grad_p, loss_out);
 }
 
+int bm3_cpu_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                               int64_t batch, float p, uint64_t seed, float* out) {
+    if (!src || !index || !out || rows <= 0 || d <= 0 || batch < 0 || !(p >= 0.0f && p < 1.0f)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    for (int64_t b = 0; b < batch; ++b) {
+        if (index[b] < 0 || index[b] >= rows) return BM3_ERR_INDEX;
+    }
+    const uint32_t threshold = bm3_dropout_threshold(p);
+    const float scale = (float) (1.0 / (1.0 - (double) p));
+    /* batch * d is ~1e5 in BM3: one thread is faster than a fork/join on 2 busy cores */
+    #pragma omp parallel for schedule(static) if (batch * d >= (1 << 18))
+    for (int64_t b = 0; b < batch; ++b) {
+        const int64_t r = index[b];
+        const float* s = src + r * d;
+        float* o = out + b * d;
+        const uint64_t base = (uint64_t) r * (uint64_t) d;
+        for (int64_t c = 0; c < d; ++c) {
+            o[c] = bm3_dropout_keep(seed, base + (uint64_t) c, threshold) ? s[c] * scale : 0.0f;
+        }
+    }
+    return BM3_OK;
+}
+
+int bm3_cpu_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                      int64_t n, double lr, double beta1, double beta2, double eps, int64_t step) {
+    if (!param || !grad || !exp_avg || !exp_avg_sq || n < 0 || step < 1) return BM3_ERR_ARGUMENT;
+    /* scalars as PyTorch's Adam forms them (double), applied in float like its tensor ops */
+    const double bc1 = 1.0 - std::pow(beta1, (double) step);
+    const double bc2 = 1.0 - std::pow(beta2, (double) step);
+    const float step_size = (float) (lr / bc1);
+    const float inv_sqrt_bc2 = (float) (1.0 / std::sqrt(bc2));
+    const float b1 = (float) beta1, b2 = (float) beta2;
+    const float one_minus_b1 = (float) (1.0 - beta1), one_minus_b2 = (float) (1.0 - beta2);
+    const float e = (float) eps;
+    #pragma omp parallel for schedule(static) if (n >= (1 << 16))
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = grad[i];
+        const float m = exp_avg[i] * b1 + g * one_minus_b1;
+        const float v = exp_avg_sq[i] * b2 + g * g * one_minus_b2;
+        exp_avg[i] = m;
+        exp_avg_sq[i] = v;
+        param[i] -= step_size * m / (std::sqrt(v) * inv_sqrt_bc2 + e);
+    }
+    return BM3_OK;
+}
+
 }  // extern "C"

@@ -181,6 +181,34 @@ bool csr_args_ok(int32_t n_rows, const int32_t* row_ptr, int64_t d) {
 
 }  // namespace
 
+
+/* one thread per output element; indices are trusted (checked on the host side of the CPU twin) */
+__global__ void dropout_gather_kernel(const float* __restrict__ src, int64_t d,
+                                      const int64_t* __restrict__ index, int64_t batch,
+                                      uint32_t threshold, float scale, uint64_t seed,
+                                      float* __restrict__ out) {
+    const int64_t e = (int64_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (e >= batch * d) return;
+    const int64_t b = e / d, c = e - b * d;
+    const int64_t r = index[b];
+    const uint64_t element = (uint64_t) r * (uint64_t) d + (uint64_t) c;
+    out[e] = bm3_dropout_keep(seed, element, threshold) ? src[r * d + c] * scale : 0.0f;
+}
+
+__global__ void adam_kernel(float* __restrict__ param, const float* __restrict__ grad,
+                            float* __restrict__ m_buf, float* __restrict__ v_buf, int64_t n,
+                            float b1, float b2, float one_minus_b1, float one_minus_b2,
+                            float step_size, float inv_sqrt_bc2, float eps) {
+    const int64_t i = (int64_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    const float g = grad[i];
+    const float m = m_buf[i] * b1 + g * one_minus_b1;
+    const float v = v_buf[i] * b2 + g * g * one_minus_b2;
+    m_buf[i] = m;
+    v_buf[i] = v;
+    param[i] -= step_size * m / (sqrtf(v) * inv_sqrt_bc2 + eps);
+}
+
 extern "C" {
 
 int bm3_cuda_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
@@ -229,6 +257,35 @@ int bm3_cuda_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p
                                 float* grad_p, float* loss_out, void* stream) {
     return bootstrap_loss(p, p_rows, p_index, t, t_rows, t_index, batch, d, grad_scale,
                           grad_p, loss_out, stream);
+}
+
+int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                int64_t batch, float p, uint64_t seed, float* out, void* stream) {
+    if (!src || !index || !out || rows <= 0 || d <= 0 || batch < 0 || !(p >= 0.0f && p < 1.0f)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    const int64_t total = batch * d;
+    if (total == 0) return BM3_OK;
+    const int threads = 256;
+    const int64_t blocks = (total + threads - 1) / threads;
+    dropout_gather_kernel<<<(unsigned) blocks, threads, 0, (cudaStream_t) stream>>>(
+        src, d, index, batch, bm3_dropout_threshold(p), (float) (1.0 / (1.0 - (double) p)), seed, out);
+    return status_of(cudaGetLastError());
+}
+
+int bm3_cuda_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                       int64_t n, double lr, double beta1, double beta2, double eps, int64_t step,
+                       void* stream) {
+    if (!param || !grad || !exp_avg || !exp_avg_sq || n < 0 || step < 1) return BM3_ERR_ARGUMENT;
+    if (n == 0) return BM3_OK;
+    const double bc1 = 1.0 - pow(beta1, (double) step);
+    const double bc2 = 1.0 - pow(beta2, (double) step);
+    const int threads = 256;
+    const int64_t blocks = (n + threads - 1) / threads;
+    adam_kernel<<<(unsigned) blocks, threads, 0, (cudaStream_t) stream>>>(
+        param, grad, exp_avg, exp_avg_sq, n, (float) beta1, (float) beta2, (float) (1.0 - beta1),
+        (float) (1.0 - beta2), (float) (lr / bc1), (float) (1.0 / sqrt(bc2)), (float) eps);
+    return status_of(cudaGetLastError());
 }
 
 }  // extern "C"

@@ -25,6 +25,29 @@
 extern "C" {
 #endif
 
+#if defined(__CUDACC__)
+#define BM3_HD __host__ __device__
+#else
+#define BM3_HD
+#endif
+
+/* splitmix64's output function: a strong 64-bit mix (Steele, Lea, Flood 2014). */
+static inline BM3_HD uint64_t bm3_mix64(uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+/* Dropout threshold for probability p: an element is dropped iff its 24-bit uniform < it. */
+static inline BM3_HD uint32_t bm3_dropout_threshold(float p) {
+    return (uint32_t) ((double) p * 16777216.0 + 0.5);
+}
+
+/* Counter-based keep decision for element e of a matrix under seed (splitmix64 stream). */
+static inline BM3_HD int bm3_dropout_keep(uint64_t seed, uint64_t element, uint32_t threshold) {
+    return (uint32_t) (bm3_mix64(seed + (element + 1) * 0x9E3779B97F4A7C15ULL) >> 40) >= threshold;
+}
+
 #define BM3_OK 0
 #define BM3_ERR_ARGUMENT 1   /* null pointer, negative or zero size where one is required */
 #define BM3_ERR_INDEX 2      /* a gather index outside [0, rows) */
@@ -94,6 +117,26 @@ int bm3_cpu_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_
                                int64_t batch, int64_t d, float grad_scale,
                                float* grad_p, float* loss_out);
 
+/*
+ * Dropout targets, gathered: out[b, :] = src[index[b], :] * keep / (1 - p), where keep for
+ * element (r, c) of src is bm3_dropout_keep(seed, r * d + c, threshold) below. The mask is a
+ * pure function of (seed, row, column): this IS one Bernoulli draw over the full src matrix,
+ * evaluated only at the rows the batch gathers (duplicate rows get the same mask, exactly as
+ * gathering rows of a materialised dropout(src)). A new seed per step and matrix gives a new
+ * draw. p in [0, 1). Returns BM3_ERR_INDEX for an index outside [0, rows).
+ */
+int bm3_cpu_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                               int64_t batch, float p, uint64_t seed, float* out);
+
+/*
+ * One Adam step (PyTorch's torch.optim.Adam without weight decay or amsgrad) fused into a
+ * single pass over n parameters: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+ * param -= (lr / (1 - b1^step)) * m / (sqrt(v) / sqrt(1 - b2^step) + eps). step >= 1 is the
+ * step number after increment. Element-wise, so bitwise identical for any thread count.
+ */
+int bm3_cpu_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                      int64_t n, double lr, double beta1, double beta2, double eps, int64_t step);
+
 /* ---------------------------------------------------------------- CUDA (libbm3cuda.so) */
 /* Same semantics as the CPU twins; all pointers are device pointers except where noted.
  * Indices are NOT range-checked on the device (it would need a synchronisation): validate
@@ -117,6 +160,13 @@ int bm3_cuda_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p
                                 const float* t, int64_t t_rows, const int32_t* t_index,
                                 int64_t batch, int64_t d, float grad_scale,
                                 float* grad_p, float* loss_out, void* stream);
+
+/* CUDA twins of the dropout gather and the fused Adam step (device pointers, stream as void*). */
+int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                int64_t batch, float p, uint64_t seed, float* out, void* stream);
+int bm3_cuda_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                       int64_t n, double lr, double beta1, double beta2, double eps, int64_t step,
+                       void* stream);
 
 #ifdef __cplusplus
 }

@@ -459,6 +459,89 @@ void test_loss_cpu(std::mt19937& rng) {
 }
 
 /* ------------------------------------------------------------------ CUDA checks */
+
+/* ---------------------------------------------------------------- dropout gather and Adam */
+
+/* Independent reference of the documented mask: splitmix64 written out again here. */
+bool ref_keep(uint64_t seed, uint64_t element, float p) {
+    uint64_t x = seed + (element + 1) * 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return (double) (x >> 40) / 16777216.0 >= (double) p - 0.5 / 16777216.0;
+}
+
+void test_dropout_cpu(std::mt19937& rng) {
+    const int64_t rows = 300, d = 37;
+    std::vector<float> src((size_t) (rows * d));
+    std::normal_distribution<float> nd(0.f, 1.f);
+    for (float& v : src) v = nd(rng);
+    std::vector<int64_t> idx = {5, 17, 5, 299, 0, 17, 120};  /* duplicates must share a mask */
+    for (float p : {0.0f, 0.3f, 0.5f, 0.9f}) {
+        std::vector<float> out(idx.size() * (size_t) d, -1.f);
+        const int st = bm3_cpu_dropout_gather_i64(src.data(), rows, d, idx.data(), (int64_t) idx.size(), p, 77u, out.data());
+        bool exact = st == BM3_OK;
+        const double scale = 1.0 / (1.0 - p);
+        for (size_t b = 0; b < idx.size() && exact; ++b) {
+            for (int64_t c = 0; c < d; ++c) {
+                const double want = ref_keep(77u, (uint64_t) (idx[b] * d + c), p) ? src[(size_t) (idx[b] * d + c)] * scale : 0.0;
+                exact = exact && std::fabs(out[b * d + c] - want) <= 1e-6 * std::max(1.0, std::fabs(want));
+            }
+        }
+        report(exact, fmt("dropout gather p=%.1f matches the documented counter-based mask", p), "");
+        bool same = true;
+        for (int64_t c = 0; c < d; ++c) same = same && out[0 * d + c] == out[2 * d + c] && out[1 * d + c] == out[5 * d + c];
+        report(same, fmt("dropout gather p=%.1f duplicate rows share one draw", p), "");
+    }
+    /* keep rate over a full matrix, and a new seed gives a new draw */
+    std::vector<int64_t> all((size_t) rows);
+    for (int64_t r = 0; r < rows; ++r) all[(size_t) r] = r;
+    std::vector<float> a(src.size()), b(src.size());
+    bm3_cpu_dropout_gather_i64(src.data(), rows, d, all.data(), rows, 0.5f, 1u, a.data());
+    bm3_cpu_dropout_gather_i64(src.data(), rows, d, all.data(), rows, 0.5f, 2u, b.data());
+    size_t kept = 0, differ = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        kept += a[i] != 0.f;
+        differ += (a[i] != 0.f) != (b[i] != 0.f);
+    }
+    const double rate = (double) kept / (double) a.size();
+    report(std::fabs(rate - 0.5) < 0.02, "dropout keep rate 0.5 over 11,100 elements", fmt("%.4f", rate));
+    report(differ > a.size() / 3, "dropout: another seed draws another mask", fmt("%.0f differ", (double) differ));
+    std::vector<int64_t> bad = {3, 300};
+    report(bm3_cpu_dropout_gather_i64(src.data(), rows, d, bad.data(), 2, 0.5f, 1u, a.data()) == BM3_ERR_INDEX,
+           "dropout gather rejects an index out of range", "");
+    report(bm3_cpu_dropout_gather_i64(src.data(), rows, d, all.data(), 1, 1.0f, 1u, a.data()) == BM3_ERR_ARGUMENT,
+           "dropout gather rejects p = 1", "");
+}
+
+/* Adam as PyTorch's formulas, in double, over several steps. */
+void test_adam_cpu(std::mt19937& rng) {
+    for (int64_t n : {1, 7, 100000}) {
+        std::vector<float> p((size_t) n), m((size_t) n, 0.f), v((size_t) n, 0.f), g((size_t) n);
+        std::vector<double> rp((size_t) n), rm((size_t) n, 0.0), rv((size_t) n, 0.0);
+        std::normal_distribution<float> nd(0.f, 1.f);
+        for (int64_t i = 0; i < n; ++i) rp[(size_t) i] = p[(size_t) i] = nd(rng);
+        const double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        int st = BM3_OK;
+        for (int step = 1; step <= 5; ++step) {
+            for (int64_t i = 0; i < n; ++i) g[(size_t) i] = nd(rng) * (step == 3 ? 0.f : 1.f);
+            st |= bm3_cpu_adam_step(p.data(), g.data(), m.data(), v.data(), n, lr, b1, b2, eps, step);
+            const double bc1 = 1 - std::pow(b1, step), bc2 = 1 - std::pow(b2, step);
+            for (int64_t i = 0; i < n; ++i) {
+                const double gi = g[(size_t) i];
+                rm[(size_t) i] = b1 * rm[(size_t) i] + (1 - b1) * gi;
+                rv[(size_t) i] = b2 * rv[(size_t) i] + (1 - b2) * gi * gi;
+                rp[(size_t) i] -= lr / bc1 * rm[(size_t) i] / (std::sqrt(rv[(size_t) i]) / std::sqrt(bc2) + eps);
+            }
+        }
+        double worst = 0;
+        for (int64_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(p[(size_t) i] - rp[(size_t) i]));
+        report(st == BM3_OK && worst < 1e-6, fmt("adam 5 steps, n=%.0f, vs double reference", (double) n), fmt("max |diff| %.3g", worst));
+    }
+    float x = 0.f;
+    report(bm3_cpu_adam_step(&x, &x, &x, &x, 1, 1e-3, 0.9, 0.999, 1e-8, 0) == BM3_ERR_ARGUMENT, "adam rejects step 0", "");
+}
+
 #ifdef BM3_WITH_CUDA
 
 template <typename T>
@@ -551,6 +634,48 @@ void test_cuda(std::mt19937& rng) {
     }
     cudaStreamDestroy(stream);
 }
+
+void test_cuda_dropout_adam(std::mt19937& rng) {
+    cudaStream_t stream;
+    cudaStreamCreate(&stream);
+    const int64_t rows = 500, d = 64;
+    std::vector<float> src((size_t) (rows * d));
+    std::normal_distribution<float> nd(0.f, 1.f);
+    for (float& v : src) v = nd(rng);
+    std::vector<int64_t> idx = {1, 499, 1, 250, 0};
+    std::vector<float> want(idx.size() * (size_t) d);
+    bm3_cpu_dropout_gather_i64(src.data(), rows, d, idx.data(), (int64_t) idx.size(), 0.5f, 9u, want.data());
+    float* ds = to_device(src);
+    int64_t* di = NULL;
+    cudaMalloc(&di, idx.size() * sizeof(int64_t));
+    cudaMemcpy(di, idx.data(), idx.size() * sizeof(int64_t), cudaMemcpyHostToDevice);
+    float* dout = NULL;
+    cudaMalloc(&dout, want.size() * sizeof(float));
+    const int st = bm3_cuda_dropout_gather_i64(ds, rows, d, di, (int64_t) idx.size(), 0.5f, 9u, dout, stream);
+    cudaStreamSynchronize(stream);
+    if (cuda_ok("cuda dropout gather")) {
+        const std::vector<float> got = to_host(dout, want.size());
+        report(st == BM3_OK && got == want, "cuda dropout gather equals the CPU mask bit for bit", "");
+    }
+    const int64_t n = 50000;
+    std::vector<float> p((size_t) n), g((size_t) n), zeros((size_t) n, 0.f);
+    for (int64_t i = 0; i < n; ++i) { p[(size_t) i] = nd(rng); g[(size_t) i] = nd(rng); }
+    std::vector<float> cp = p, cm = zeros, cv = zeros;
+    float* dp = to_device(p); float* dg = to_device(g); float* dm = to_device(zeros); float* dv = to_device(zeros);
+    int st2 = BM3_OK;
+    for (int step = 1; step <= 3; ++step) {
+        bm3_cpu_adam_step(cp.data(), g.data(), cm.data(), cv.data(), n, 1e-3, 0.9, 0.999, 1e-8, step);
+        st2 |= bm3_cuda_adam_step(dp, dg, dm, dv, n, 1e-3, 0.9, 0.999, 1e-8, step, stream);
+    }
+    cudaStreamSynchronize(stream);
+    if (cuda_ok("cuda adam")) {
+        std::vector<double> ref(cp.begin(), cp.end());
+        report(st2 == BM3_OK, "cuda adam status", "");
+        check_close("cuda adam 3 steps vs CPU", to_host(dp, (size_t) n), ref, 1e-6);
+    }
+    cudaFree(ds); cudaFree(di); cudaFree(dout); cudaFree(dp); cudaFree(dg); cudaFree(dm); cudaFree(dv);
+    cudaStreamDestroy(stream);
+}
 #endif
 
 }  // namespace
@@ -564,8 +689,11 @@ int main() {
     test_spmm_cpu(rng);
     test_mean_cpu(rng);
     test_loss_cpu(rng);
+    test_dropout_cpu(rng);
+    test_adam_cpu(rng);
 #ifdef BM3_WITH_CUDA
     test_cuda(rng);
+    test_cuda_dropout_adam(rng);
 #endif
     std::printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;

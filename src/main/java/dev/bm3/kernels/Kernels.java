@@ -230,6 +230,53 @@ public final class Kernels {
         return loss[0];
     }
 
+    /**
+     * Dropout targets for the rows {@code index} of {@code src}: row b of the result is
+     * {@code src[index[b]] * mask / (1 - p)}, the mask being a counter-based function of
+     * (seed, row, column): one Bernoulli draw over the whole of {@code src}, evaluated only where
+     * gathered (duplicate indices share a mask). Use a fresh seed per step and matrix.
+     */
+    public static Tensor dropoutGather(Tensor src, Tensor index, double p, long seed) {
+        requireAvailable();
+        requireFloatMatrix("src", src);
+        requireIndex("index", index);
+        if (isInt32(index)) {
+            throw new IllegalArgumentException("index must be int64 for dropoutGather");
+        }
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout probability " + p + " is outside [0, 1)");
+        }
+        long batch = index.numel();
+        Tensor out = torch.empty(new long[] {batch, src.size(1)}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+        int status = NativeKernels.dropoutGather(src.data_ptr_float(), src.size(0), src.size(1), index.data_ptr_long(),
+                batch, (float) p, seed, out.data_ptr_float());
+        if (status == NativeKernels.ERR_INDEX) {
+            String where = firstOutOfRange("index", index, src.size(0));
+            throw new IllegalArgumentException(where != null ? where : "an index is out of range");
+        }
+        check("bm3_cpu_dropout_gather_i64", status);
+        return out;
+    }
+
+    /**
+     * One Adam step in place (PyTorch's Adam, no weight decay, no amsgrad); {@code step} is the
+     * step number after increment (1 on the first call). All four tensors have one shape.
+     */
+    public static void adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1,
+                                double beta2, double eps, long step) {
+        requireAvailable();
+        for (Tensor t : new Tensor[] {param, grad, expAvg, expAvgSq}) {
+            if (t == null || !t.defined() || !t.is_cpu() || !is(t, ScalarType.Float) || !t.is_contiguous()) {
+                throw new IllegalArgumentException("adamStep needs defined, contiguous float32 CPU tensors");
+            }
+            if (t.numel() != param.numel()) {
+                throw new IllegalArgumentException("adamStep: " + t.numel() + " elements, the parameter has " + param.numel());
+            }
+        }
+        check("bm3_cpu_adam_step", NativeKernels.adamStep(param.data_ptr_float(), grad.data_ptr_float(),
+                expAvg.data_ptr_float(), expAvgSq.data_ptr_float(), param.numel(), lr, beta1, beta2, eps, step));
+    }
+
     // ------------------------------------------------------------------ validation
 
     private static void check(String function, int status) {

@@ -95,4 +95,16 @@ public final class NativeKernels {
                                            @Cast("const int32_t*") IntPointer tIndex,
                                            long batch, long d, float gradScale,
                                            FloatPointer gradP, float[] lossOut);
+
+    /** Dropout targets gathered from one counter-based full-matrix draw ({@code bm3_cpu_dropout_gather_i64}). */
+    @Name("bm3_cpu_dropout_gather_i64")
+    public static native int dropoutGather(@Cast("const float*") FloatPointer src, long rows, long d,
+                                           @Cast("const int64_t*") LongPointer index, long batch, float p,
+                                           @Cast("uint64_t") long seed, FloatPointer out);
+
+    /** One fused Adam step over n parameters ({@code bm3_cpu_adam_step}). */
+    @Name("bm3_cpu_adam_step")
+    public static native int adamStep(FloatPointer param, @Cast("const float*") FloatPointer grad, FloatPointer expAvg,
+                                      FloatPointer expAvgSq, long n, double lr, double beta1, double beta2,
+                                      double eps, long step);
 }

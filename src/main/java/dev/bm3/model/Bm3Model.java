@@ -7,8 +7,6 @@ import dev.bm3.data.FeatureMatrix;
 import dev.bm3.eval.Scorer;
 import dev.bm3.torch.Tensors;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Adam;
-import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -40,8 +38,8 @@ public final class Bm3Model implements Model {
     private final int nItems;
     private final Device device;
     private final torch.ScalarType dtype;
+    private final KernelSet kernels;
     private final Propagation propagation;
-    private final CosineTerm cosine;
 
     // Parameters, each with one owner (this model); order is the checkpoint and optimizer order.
     private final Tensor userEmb;
@@ -53,8 +51,7 @@ public final class Bm3Model implements Model {
     private final Tensor predWeight;
     private final Tensor predBias;
     private final List<Tensor> parameters = new ArrayList<>();
-    private final TensorVector parameterVector;
-    private final Adam optimizer;
+    private final ParameterOptimizer optimizer;
 
     private StepPhases phases;
     private Tensor scoreUsers;
@@ -64,12 +61,10 @@ public final class Bm3Model implements Model {
      * Builds the model on {@code device}. Initialisation draws from LibTorch's default generator,
      * so seed it first ({@link dev.bm3.torch.TorchRuntime#seed}).
      *
-     * @param propagation the graph encoder path (LibTorch sparse {@code mm} or native kernels)
-     * @param cosine      the bootstrap cosine terms (LibTorch composite or fused native kernel)
-     * @param dtype       Float for training; Double for gradient checks
+     * @param kernels the step's implementations (LibTorch composites or native kernels)
+     * @param dtype   Float for training; Double for gradient checks (LibTorch kernels only)
      */
-    public Bm3Model(Dataset data, TrainConfig config, Propagation propagation, CosineTerm cosine, Device device,
-                    torch.ScalarType dtype) {
+    public Bm3Model(Dataset data, TrainConfig config, KernelSet kernels, Device device, torch.ScalarType dtype) {
         if (data.modalities().isEmpty()) {
             throw new InvalidInputException("BM3 needs at least one modality (item features); dataset '"
                     + data.name() + "' has none");
@@ -79,8 +74,8 @@ public final class Bm3Model implements Model {
         this.nItems = data.nItems();
         this.device = device;
         this.dtype = dtype;
-        this.propagation = propagation;
-        this.cosine = cosine;
+        this.kernels = kernels;
+        this.propagation = kernels.propagation();
         int d = config.embeddingSize();
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             userEmb = param(xavierUniform(nUsers, d));
@@ -94,8 +89,9 @@ public final class Bm3Model implements Model {
             predWeight = param(xavierNormal(d, d));
             predBias = param(defaultBias(d, d));
         }
-        parameterVector = new TensorVector(parameters.toArray(new Tensor[0]));
-        optimizer = new Adam(parameterVector, new AdamOptions(config.learningRate()));
+        optimizer = kernels.fusedAdam()
+                ? new ParameterOptimizer.Fused(parameters, config.learningRate())
+                : new ParameterOptimizer.Torch(parameters, config.learningRate());
     }
 
     private Tensor param(Tensor t) {
@@ -152,20 +148,7 @@ public final class Bm3Model implements Model {
     Targets drawTargets() {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor[] h = encode();
-            return drawTargets(h[0], h[1], latents());
-        }
-    }
-
-    private Targets drawTargets(Tensor hu, Tensor hi, List<Tensor> latents) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            // Reference order of draws: users, items, then each modality.
-            Tensor tu = torch.dropout(hu.detach(), config.dropout(), true);
-            Tensor ti = torch.dropout(hi.detach(), config.dropout(), true);
-            List<Tensor> tm = new ArrayList<>();
-            for (Tensor z : latents) {
-                tm.add(torch.dropout(z.detach(), config.dropout(), true));
-            }
-            return new Targets(tu, ti, tm);
+            return kernels.targets().draw(h[0], h[1], latents(), config.dropout());
         }
     }
 
@@ -191,17 +174,20 @@ public final class Bm3Model implements Model {
         lap(StepPhases.Phase.PROPAGATION);
         List<Tensor> latents = latents();
         lap(StepPhases.Phase.PROJECTIONS);
-        Targets t = fixed != null ? fixed : drawTargets(hu, hi, latents);
+        Targets t = fixed != null ? fixed : kernels.targets().draw(hu, hi, latents, config.dropout());
+        Tensor targetItems = t.items(i); // shared by the user->item and every alignment term
+        Tensor targetUsers = t.users(u);
         lap(StepPhases.Phase.TARGETS);
-        Tensor lossUI = cosine.term(predictor(hu.index_select(0, u)), t.items(), i);
-        Tensor lossIU = cosine.term(predictor(hi.index_select(0, i)), t.users(), u);
+        CosineTerm cosine = kernels.cosine();
+        Tensor lossUI = cosine.term(predictor(hu.index_select(0, u)), targetItems);
+        Tensor lossIU = cosine.term(predictor(hi.index_select(0, i)), targetUsers);
         Tensor rec = lossUI.add(lossIU);
         Tensor align = null;
         Tensor mask = null;
         for (int m = 0; m < latents.size(); m++) {
             Tensor q = predictor(latents.get(m).index_select(0, i));
-            Tensor a = cosine.term(q, t.items(), i);
-            Tensor k = cosine.term(q, t.modalities().get(m), i);
+            Tensor a = cosine.term(q, targetItems);
+            Tensor k = cosine.term(q, t.modality(m, i));
             align = align == null ? a : align.add(a);
             mask = mask == null ? k : mask.add(k);
         }
@@ -209,10 +195,6 @@ public final class Bm3Model implements Model {
         Tensor total = rec.add(reg, new Scalar(config.regWeight()))
                 .add(align.add(mask), new Scalar(config.clWeight()));
         return new LossTerms(total, lossUI, lossIU, align, mask, reg);
-    }
-
-    /** Dropout targets: users, items (with residual) and each modality's latents; no gradient. */
-    record Targets(Tensor users, Tensor items, List<Tensor> modalities) {
     }
 
     @Override
@@ -232,7 +214,7 @@ public final class Bm3Model implements Model {
         if (phases != null) {
             phases.start();
         }
-        optimizer.zero_grad();
+        optimizer.zeroGrad();
         LossTerms terms = loss(users, items);
         double value = terms.total().item_double();
         lap(StepPhases.Phase.LOSS);
@@ -352,7 +334,6 @@ public final class Bm3Model implements Model {
     public void close() {
         invalidateScores();
         optimizer.close();
-        parameterVector.close();
         for (int k = parameters.size() - 1; k >= 0; k--) {
             parameters.get(k).close();
         }

@@ -40,10 +40,9 @@ public final class Models {
                 useNative = true;
             }
         }
-        Propagation propagation = useNative
-                ? new NativePropagation(graph, config.embeddingSize())
-                : new TorchPropagation(graph, torch.ScalarType.Float, device);
-        return new Bm3Model(data, config, propagation, useNative ? CosineTerm.NATIVE : CosineTerm.TORCH, device,
-                torch.ScalarType.Float);
+        KernelSet kernels = useNative
+                ? KernelSet.nativeKernels(new NativePropagation(graph, config.embeddingSize()), config.seed())
+                : KernelSet.torch(new TorchPropagation(graph, torch.ScalarType.Float, device));
+        return new Bm3Model(data, config, kernels, device, torch.ScalarType.Float);
     }
 }

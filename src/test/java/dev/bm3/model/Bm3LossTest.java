@@ -48,7 +48,7 @@ class Bm3LossTest {
 
     static Bm3Model model(Dataset d, TrainConfig c, torch.ScalarType dtype) {
         TorchRuntime.seed(c.seed());
-        return new Bm3Model(d, c, new TorchPropagation(NormalizedAdjacency.of(d), dtype, CPU), CosineTerm.TORCH, CPU, dtype);
+        return new Bm3Model(d, c, KernelSet.torch(new TorchPropagation(NormalizedAdjacency.of(d), dtype, CPU)), CPU, dtype);
     }
 
     static TrainConfig config(double dropout, int layers) {
@@ -143,7 +143,7 @@ class Bm3LossTest {
             List<String> names = m.parameterNames();
             double[][] grads = new double[params.size()][];
             // BM3's targets carry no gradient (stop-gradient): the check holds one draw fixed.
-            Bm3Model.Targets targets = m.drawTargets();
+            Targets targets = m.drawTargets();
             try (PointerScope s = new PointerScope()) {
                 for (Tensor p : params) {
                     if (p.grad().defined()) {
@@ -177,7 +177,7 @@ class Bm3LossTest {
         }
     }
 
-    private static double lossValue(Bm3Model m, int[] u, int[] i, Bm3Model.Targets targets) {
+    private static double lossValue(Bm3Model m, int[] u, int[] i, Targets targets) {
         try (PointerScope s = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
             return m.loss(u, i, targets).total().item_double();
         }

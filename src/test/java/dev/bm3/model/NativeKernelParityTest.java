@@ -22,7 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** A BM3 step on the native kernels equals the pure-LibTorch step (fp32, relative 1e-5). */
+/**
+ * A BM3 step on the native kernels equals the pure-LibTorch step (fp32, relative 1e-5). The two
+ * paths draw dropout masks from different generators (LibTorch's vs the counter-based native
+ * one; both one Bernoulli draw per matrix), so steps are compared with dropout 0 and the native
+ * draw itself is checked in {@link #nativeDropoutIsOneFullMatrixDraw}.
+ */
 class NativeKernelParityTest {
     static final Device CPU = TorchRuntime.device("cpu");
 
@@ -33,9 +38,10 @@ class NativeKernelParityTest {
     static Bm3Model model(Dataset d, TrainConfig c, boolean nativeKernels) {
         TorchRuntime.seed(c.seed());
         NormalizedAdjacency g = NormalizedAdjacency.of(d);
-        return nativeKernels
-                ? new Bm3Model(d, c, new NativePropagation(g, c.embeddingSize()), CosineTerm.NATIVE, CPU, torch.ScalarType.Float)
-                : new Bm3Model(d, c, new TorchPropagation(g, torch.ScalarType.Float, CPU), CosineTerm.TORCH, CPU, torch.ScalarType.Float);
+        KernelSet k = nativeKernels
+                ? KernelSet.nativeKernels(new NativePropagation(g, c.embeddingSize()), c.seed())
+                : KernelSet.torch(new TorchPropagation(g, torch.ScalarType.Float, CPU));
+        return new Bm3Model(d, c, k, CPU, torch.ScalarType.Float);
     }
 
     static int[][] batch(Dataset d, int size, int offset) {
@@ -55,12 +61,10 @@ class NativeKernelParityTest {
         assumeTrue(Kernels.available(), Kernels.unavailableReason());
         TorchRuntime.setThreads(1);
         Dataset d = data();
-        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", layers, "dropout", 0.3), "t");
+        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", layers, "dropout", 0.0), "t");
         int[][] b = batch(d, 512, 11);
         try (Bm3Model t = model(d, c, false); Bm3Model n = model(d, c, true); PointerScope s = new PointerScope()) {
-            TorchRuntime.seed(42); // the same dropout draw for both
             double lt = t.computeGradients(b[0], b[1]);
-            TorchRuntime.seed(42);
             double ln = n.computeGradients(b[0], b[1]);
             assertEquals(lt, ln, 1e-5 * Math.abs(lt), "loss");
             List<Tensor> pt = t.parameters();
@@ -85,20 +89,46 @@ class NativeKernelParityTest {
         assumeTrue(Kernels.available(), Kernels.unavailableReason());
         TorchRuntime.setThreads(1);
         Dataset d = data();
-        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", 2), "t");
+        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", 2, "dropout", 0.0), "t");
         try (Bm3Model t = model(d, c, false); Bm3Model n = model(d, c, true)) {
             for (int step = 0; step < 5; step++) {
                 int[][] b = batch(d, 256, step * 97);
                 double lt;
                 double ln;
                 try (PointerScope s = new PointerScope()) {
-                    TorchRuntime.seed(100 + step);
                     lt = t.trainStep(b[0], b[1]);
-                    TorchRuntime.seed(100 + step);
                     ln = n.trainStep(b[0], b[1]);
                 }
                 assertEquals(lt, ln, 1e-5 * Math.abs(lt), "loss at step " + step);
             }
+        }
+    }
+
+    @Test
+    void nativeDropoutIsOneFullMatrixDraw() {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        try (PointerScope s = new PointerScope()) {
+            Tensor src = torch.randn(400, 64).add(new org.bytedeco.pytorch.Scalar(3.0)); // no zeros in src
+            long[] all = new long[400];
+            for (int r = 0; r < 400; r++) {
+                all[r] = r;
+            }
+            float[] full = Tensors.toFloats(Kernels.dropoutGather(src, Tensors.fromLongs(all, CPU), 0.5, 77));
+            float[] some = Tensors.toFloats(Kernels.dropoutGather(src, Tensors.fromLongs(new long[] {9, 3, 9}, CPU), 0.5, 77));
+            int kept = 0;
+            for (int k = 0; k < 64; k++) {
+                assertEquals(full[9 * 64 + k], some[k], 0.0, "gathered rows are rows of the full draw");
+                assertEquals(full[3 * 64 + k], some[64 + k], 0.0);
+                assertEquals(some[k], some[128 + k], 0.0, "a duplicated row has one mask");
+            }
+            float[] x = Tensors.toFloats(src);
+            for (int e = 0; e < full.length; e++) {
+                if (full[e] != 0) {
+                    kept++;
+                    assertEquals(2 * x[e], full[e], 1e-5, "kept values are scaled by 1/(1-p)");
+                }
+            }
+            assertEquals(0.5, kept / (double) full.length, 0.02, "keep rate");
         }
     }
 }

@@ -1,0 +1,106 @@
+package dev.bm3.model;
+
+import dev.bm3.kernels.Kernels;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Draws a step's dropout {@link Targets} from the online matrices. */
+interface TargetSampler {
+    Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, double p);
+
+    /**
+     * LibTorch's {@code dropout} on the FULL matrices (the reference's composite), drawn from
+     * LibTorch's default generator in the reference's order: users, items, then each modality.
+     */
+    TargetSampler TORCH = (hu, hi, latents, p) -> {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor tu = torch.dropout(hu.detach(), p, true);
+            Tensor ti = torch.dropout(hi.detach(), p, true);
+            List<Tensor> tm = new ArrayList<>();
+            for (Tensor z : latents) {
+                tm.add(torch.dropout(z.detach(), p, true));
+            }
+            return new Materialized(tu, ti, tm);
+        }
+    };
+
+    /** Full target matrices, gathered by {@code index_select}. */
+    record Materialized(Tensor users, Tensor items, List<Tensor> modalities) implements Targets {
+        @Override
+        public Tensor users(Tensor index) {
+            return users.index_select(0, index);
+        }
+
+        @Override
+        public Tensor items(Tensor index) {
+            return items.index_select(0, index);
+        }
+
+        @Override
+        public Tensor modality(int m, Tensor index) {
+            return modalities.get(m).index_select(0, index);
+        }
+    }
+
+    /**
+     * The native counter-based draw: the mask of element (r, c) of matrix k at step s is a hash of
+     * (seed, s, k, r, c), so the full-matrix draw is evaluated only at the gathered rows (a few
+     * thousand instead of the whole catalogue) and duplicate rows share their mask, exactly as
+     * gathering from a materialised dropout. Deterministic for a seed and step.
+     */
+    final class Native implements TargetSampler {
+        private final long seed;
+        private long step;
+
+        Native(long seed) {
+            this.seed = seed;
+        }
+
+        /** The number of draws so far (part of the training state). */
+        long step() {
+            return step;
+        }
+
+        void setStep(long step) {
+            this.step = step;
+        }
+
+        @Override
+        public Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, double p) {
+            long base = mix(seed ^ mix(++step));
+            Tensor u = hu.detach();
+            Tensor i = hi.detach().contiguous();
+            List<Tensor> z = new ArrayList<>();
+            for (Tensor l : latents) {
+                z.add(l.detach());
+            }
+            return new Targets() {
+                @Override
+                public Tensor users(Tensor index) {
+                    return Kernels.dropoutGather(u, index, p, mix(base + 1));
+                }
+
+                @Override
+                public Tensor items(Tensor index) {
+                    return Kernels.dropoutGather(i, index, p, mix(base + 2));
+                }
+
+                @Override
+                public Tensor modality(int m, Tensor index) {
+                    return Kernels.dropoutGather(z.get(m), index, p, mix(base + 3 + m));
+                }
+            };
+        }
+
+        /** splitmix64's finaliser: decorrelates nearby seeds and steps. */
+        static long mix(long x) {
+            x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+            x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+            return x ^ (x >>> 31);
+        }
+    }
+}
