@@ -7,6 +7,6 @@ cd "$(dirname "$0")/../native"
 CXX="${CXX:-g++}"
 mkdir -p build
 echo "+ $CXX (OpenMP) tests/kernel_tests.cpp cpu/bm3_kernels_cpu.cpp"
-"$CXX" -std=c++11 -O3 -march=x86-64-v2 -Wall -Wextra -fopenmp -Iinclude \
+"$CXX" -std=c++11 -O3 -march=x86-64-v2 -fno-math-errno -Wall -Wextra -fopenmp -Iinclude \
     tests/kernel_tests.cpp cpu/bm3_kernels_cpu.cpp -o build/kernel_tests
 exec ./build/kernel_tests

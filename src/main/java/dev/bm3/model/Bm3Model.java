@@ -177,24 +177,43 @@ public final class Bm3Model implements Model {
         Targets t = fixed != null ? fixed : kernels.targets().draw(hu, hi, latents, config.dropout());
         Tensor targetItems = t.items(i); // shared by the user->item and every alignment term
         Tensor targetUsers = t.users(u);
-        lap(StepPhases.Phase.TARGETS);
-        CosineTerm cosine = kernels.cosine();
-        Tensor lossUI = cosine.term(predictor(hu.index_select(0, u)), targetItems);
-        Tensor lossIU = cosine.term(predictor(hi.index_select(0, i)), targetUsers);
-        Tensor rec = lossUI.add(lossIU);
-        Tensor align = null;
-        Tensor mask = null;
-        for (int m = 0; m < latents.size(); m++) {
-            Tensor q = predictor(latents.get(m).index_select(0, i));
-            Tensor a = cosine.term(q, targetItems);
-            Tensor k = cosine.term(q, t.modality(m, i));
-            align = align == null ? a : align.add(a);
-            mask = mask == null ? k : mask.add(k);
+        int modalities = latents.size();
+        Tensor[] targets = new Tensor[2 + 2 * modalities];
+        int[] blocks = new int[targets.length];
+        double[] weights = new double[targets.length];
+        targets[0] = targetItems; // P_U[u] vs T_I[i]
+        targets[1] = targetUsers; // P_I[i] vs T_U[u]
+        blocks[1] = 1;
+        weights[0] = 1;
+        weights[1] = 1;
+        for (int m = 0; m < modalities; m++) {
+            targets[2 + 2 * m] = targetItems;       // inter-modality alignment: Q_m[i] vs T_I[i]
+            targets[3 + 2 * m] = t.modality(m, i);  // intra-modality masking: Q_m[i] vs T_m[i]
+            blocks[2 + 2 * m] = 2 + m;
+            blocks[3 + 2 * m] = 2 + m;
+            weights[2 + 2 * m] = config.clWeight();
+            weights[3 + 2 * m] = config.clWeight();
         }
+        lap(StepPhases.Phase.TARGETS);
+        // All online rows through the shared predictor in one product: [H_U[u]; H_I[i]; z_1[i]; ...]
+        Tensor[] rows = new Tensor[2 + modalities];
+        rows[0] = hu.index_select(0, u);
+        rows[1] = hi.index_select(0, i);
+        for (int m = 0; m < modalities; m++) {
+            rows[2 + m] = latents.get(m).index_select(0, i);
+        }
+        Tensor online = predictor(torch.cat(new TensorVector(rows), 0));
+        CosineTerms.Result r = kernels.cosine().terms(online, users.length, blocks, targets, weights);
         Tensor reg = hu.norm().add(hi.norm()).div(new Scalar((double) nItems));
-        Tensor total = rec.add(reg, new Scalar(config.regWeight()))
-                .add(align.add(mask), new Scalar(config.clWeight()));
-        return new LossTerms(total, lossUI, lossIU, align, mask, reg);
+        Tensor total = r.weightedSum().add(reg, new Scalar(config.regWeight()));
+        double[] v = r.values();
+        double align = 0;
+        double mask = 0;
+        for (int m = 0; m < modalities; m++) {
+            align += v[2 + 2 * m];
+            mask += v[3 + 2 * m];
+        }
+        return new LossTerms(total, v[0], v[1], align, mask, reg.item_double());
     }
 
     @Override
@@ -342,7 +361,8 @@ public final class Bm3Model implements Model {
     }
 
     /**
-     * The loss and its terms for one batch (tensors in the caller's scope).
+     * The loss for one batch (a tensor in the caller's scope, to back-propagate) and the values of
+     * its terms.
      *
      * @param total  the full loss
      * @param userItem  1 - mean cos(P_U[u], T_I[i])
@@ -351,6 +371,6 @@ public final class Bm3Model implements Model {
      * @param mask   sum over modalities of 1 - mean cos(Q_m[i], T_m[i])
      * @param reg    (||H_U||_F + ||H_I||_F) / n_items
      */
-    public record LossTerms(Tensor total, Tensor userItem, Tensor itemUser, Tensor align, Tensor mask, Tensor reg) {
+    public record LossTerms(Tensor total, double userItem, double itemUser, double align, double mask, double reg) {
     }
 }

@@ -5,15 +5,15 @@ package dev.bm3.model;
  * targets and the optimizer. {@code torch} is the reference's composite path; {@code native} the
  * engine's kernels. Owns the propagation (closed with the model).
  */
-public record KernelSet(String name, Propagation propagation, CosineTerm cosine, TargetSampler targets,
+public record KernelSet(String name, Propagation propagation, CosineTerms cosine, TargetSampler targets,
                         boolean fusedAdam) {
     /** LibTorch throughout: sparse mm under autograd, cosine_similarity, full-matrix dropout, Adam. */
     public static KernelSet torch(Propagation propagation) {
-        return new KernelSet("torch", propagation, CosineTerm.TORCH, TargetSampler.TORCH, false);
+        return new KernelSet("torch", propagation, CosineTerms.TORCH, TargetSampler.TORCH, false);
     }
 
     /** The native kernels: CSR propagation, fused cosine terms, counter-based dropout, fused Adam. */
     public static KernelSet nativeKernels(NativePropagation propagation, long seed) {
-        return new KernelSet("native", propagation, CosineTerm.NATIVE, new TargetSampler.Native(seed), true);
+        return new KernelSet("native", propagation, CosineTerms.NATIVE, new TargetSampler.Native(seed), true);
     }
 }

@@ -4,24 +4,42 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Wall time of a training step by phase, summed over steps. LibTorch's CPU operations run
- * synchronously, so the time between two marks is the time of the work between them. Used by the
- * benchmarks' per-phase breakdown; a model without one attached pays nothing.
+ * Time of a training step by phase, summed over steps. LibTorch's CPU operations run
+ * synchronously, so the time between two marks is the time of the work between them. Wall time
+ * by default; with {@code threadCpu} the calling thread's CPU time, which on one thread is the
+ * work itself and barely moves when other processes load the machine. Used by the benchmarks'
+ * per-phase breakdown; a model without one attached pays nothing.
  */
 public final class StepPhases {
     /** The phases of one BM3 step, in order. */
     public enum Phase { PROPAGATION, PROJECTIONS, TARGETS, LOSS, BACKWARD, OPTIMIZER }
 
     private final long[] nanos = new long[Phase.values().length];
+    private final boolean threadCpu;
     private long last;
     private int steps;
 
+    /** Wall-clock phases. */
+    public StepPhases() {
+        this(false);
+    }
+
+    /** Phases in wall time, or in the calling thread's CPU time when {@code threadCpu}. */
+    public StepPhases(boolean threadCpu) {
+        this.threadCpu = threadCpu;
+    }
+
+    private long now() {
+        return threadCpu ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                : System.nanoTime();
+    }
+
     void start() {
-        last = System.nanoTime();
+        last = now();
     }
 
     void lap(Phase p) {
-        long now = System.nanoTime();
+        long now = now();
         nanos[p.ordinal()] += now - last;
         last = now;
     }
