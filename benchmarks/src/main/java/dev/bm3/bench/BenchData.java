@@ -197,7 +197,7 @@ final class BenchData {
         if (!(diff <= limit)) {
             throw new IllegalStateException("result check failed: " + what + " max-abs-diff " + diff + " > " + limit);
         }
-        System.out.println("check ok: " + what + " max-abs-diff " + String.format(java.util.Locale.ROOT, "%.3g", diff)
+        System.out.println("check ok: " + what + " max-abs-diff " + String.format(java.util.Locale.ROOT, "%.2e", diff)
                 + " <= " + limit);
     }
 

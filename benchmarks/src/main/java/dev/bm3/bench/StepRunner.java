@@ -155,7 +155,7 @@ final class StepRunner implements AutoCloseable {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6f", v);
+        return String.format(Locale.ROOT, "%.9g", v);
     }
 
     @Override
