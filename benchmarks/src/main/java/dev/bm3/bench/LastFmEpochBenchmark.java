@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +77,14 @@ public class LastFmEpochBenchmark {
             System.out.printf("%n%s: %d users, %d items, %d training pairs, %d steps per epoch, modalities %s, threads %d%n",
                     data.name(), data.nUsers(), data.nItems(), data.train().size(), runner.stepsPerEpoch(),
                     data.modalities().keySet(), threads);
+        }
+
+        /** Discards the warm-up epochs' phase times, so the breakdown covers the measured epochs only. */
+        @Setup(Level.Iteration)
+        public void resetPhases(IterationParams params) {
+            if (params.getType() == IterationType.WARMUP) {
+                runner.phases.reset();
+            }
         }
 
         @TearDown(Level.Trial)
