@@ -19,6 +19,8 @@ shared=${BM3_SHARED:-$root/../shared/datasets}
 stamp=$(date +%F)-$(hostname -s)
 out=$root/benchmarks/results
 mkdir -p "$out"
+# a second run on the same day keeps the first
+if [ -e "$out/$stamp.json" ]; then stamp=$stamp-$(date +%H%M); fi
 # Run from a copy, so that rebuilding benchmarks/ during a long run cannot change the jar
 # that JMH's forked JVMs load.
 run=$(mktemp -d)
@@ -28,7 +30,16 @@ cp -r benchmarks/target/benchmarks.jar benchmarks/target/lib "$run/"
   echo "# $(date -Is) $(hostname) $(nproc) cores; git $(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
   echo "# load before: $(uptime)"
 } | tee "$out/$stamp.txt"
+# other work on the machine shows up here (the benchmark itself adds ~1-3 to the load)
+(while sleep 30; do echo "$(date +%T) $(cat /proc/loadavg)"; done > "$run/load.log") &
+sampler=$!
+trap 'kill $sampler 2>/dev/null; rm -rf "$run"' EXIT
 OMP_WAIT_POLICY=passive java -Dbm3.shared="$shared" -jar "$run/benchmarks.jar" \
     -rf json -rff "$out/$stamp.json" "$@" 2>&1 | tee -a "$out/$stamp.txt"
-echo "# load after: $(uptime)" | tee -a "$out/$stamp.txt"
+kill $sampler 2>/dev/null || true
+{
+  echo "# load after: $(uptime)"
+  echo "# load average every 30 s during the run (1, 5, 15 min):"
+  sed 's/^/#   /' "$run/load.log"
+} | tee -a "$out/$stamp.txt"
 java -Dbm3.shared="$shared" -cp "$run/benchmarks.jar" dev.bm3.bench.Ratios "$out/$stamp.json" | tee -a "$out/$stamp.txt"

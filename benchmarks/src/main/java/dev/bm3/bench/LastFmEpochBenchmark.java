@@ -79,10 +79,13 @@ public class LastFmEpochBenchmark {
                     data.modalities().keySet(), threads);
         }
 
-        /** Discards the warm-up epochs' phase times, so the breakdown covers the measured epochs only. */
+        private boolean measuring;
+
+        /** Resets the phase times once, before the first MEASURED iteration: warm-up excluded. */
         @Setup(Level.Iteration)
         public void resetPhases(IterationParams params) {
-            if (params.getType() == IterationType.WARMUP) {
+            if (params.getType() == IterationType.MEASUREMENT && !measuring) {
+                measuring = true;
                 runner.phases.reset();
             }
         }

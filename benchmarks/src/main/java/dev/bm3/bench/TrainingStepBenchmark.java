@@ -81,10 +81,13 @@ public class TrainingStepBenchmark {
             runner = new StepRunner(data, settings, kernels);
         }
 
-        /** Discards the warm-up's phase times, so the breakdown covers the measured steps only. */
+        private boolean measuring;
+
+        /** Resets the phase times once, before the first MEASURED iteration: warm-up excluded. */
         @Setup(Level.Iteration)
         public void resetPhases(IterationParams params) {
-            if (params.getType() == IterationType.WARMUP) {
+            if (params.getType() == IterationType.MEASUREMENT && !measuring) {
+                measuring = true;
                 runner.phases.reset();
             }
         }
