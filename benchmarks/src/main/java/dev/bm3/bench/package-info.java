@@ -1,0 +1,10 @@
+/**
+ * JMH benchmarks of the engine's native kernels against LibTorch's own operations, measured in
+ * the same run: graph convolution ({@link dev.bm3.bench.GraphConvolutionBenchmark}), the fused
+ * bootstrap loss ({@link dev.bm3.bench.BootstrapLossBenchmark}), a whole BM3 training step
+ * ({@link dev.bm3.bench.TrainingStepBenchmark}) and a Last.fm epoch
+ * ({@link dev.bm3.bench.LastFmEpochBenchmark}). Every state checks its result once in setup
+ * and throws when it is wrong, so a fast wrong kernel can never produce a number.
+ * {@link dev.bm3.bench.Ratios} turns a JMH JSON result into the native/LibTorch ratio table.
+ */
+package dev.bm3.bench;
