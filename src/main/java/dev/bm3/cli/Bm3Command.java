@@ -2,6 +2,7 @@ package dev.bm3.cli;
 
 import dev.bm3.InvalidInputException;
 import dev.bm3.train.TrainingFailedException;
+import dev.bm3.train.TrainingStoppedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,15 @@ public final class Bm3Command implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (train, evaluate, recommend, info, generate)");
     }
 
+    private static String runDirOf(CommandLine.ParseResult sub) {
+        for (String opt : new String[] {"--out", "--resume"}) {
+            if (sub.hasMatchedOption(opt)) {
+                return String.valueOf(sub.matchedOptionValue(opt, (Object) null));
+            }
+        }
+        return "RUN_DIR";
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -48,6 +58,15 @@ public final class Bm3Command implements Runnable {
             }
             if (ex instanceof TrainingFailedException) {
                 err.println("bm3: training failed: " + ex.getMessage());
+                return FAILURE;
+            }
+            if (ex instanceof TrainingStoppedException stopped) {
+                String dir = parsed.subcommand() == null ? "RUN_DIR" : runDirOf(parsed.subcommand());
+                err.println("bm3: " + ex.getMessage() + ". Resume with: bm3 train --resume " + dir);
+                return StopSignals.exitCode(stopped.signal());
+            }
+            if (ex instanceof java.io.UncheckedIOException io) {
+                err.println("bm3: " + io.getMessage() + " (the previous checkpoint, if any, is intact)");
                 return FAILURE;
             }
             err.println("bm3: internal error: " + ex);

@@ -55,14 +55,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kernels", paramLabel = "native|torch", description = "Graph convolution and cosine-loss path (default: native where available).")
     String kernels;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory to create (must be new or empty).")
+    @Option(names = "--out", paramLabel = "RUN_DIR", description = "Run directory to create (must be new or empty).")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue a run from its last checkpoint (same data; config from the run).")
+    Path resume;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            return resume();
+        }
+        if (out == null) {
+            throw new InvalidInputException("train: --out RUN_DIR is required (or --resume RUN_DIR)");
+        }
         SearchSpace space = space();
         List<TrainConfig> configs = space.expand(); // validates every combination before any work
         DataSource source = data.source();
@@ -76,7 +86,32 @@ final class TrainCommand implements Callable<Integer> {
                 + dataset.name() + " (" + dataset.nUsers() + " users, " + dataset.nItems() + " items), " + nThreads
                 + " thread(s), run directory " + run.path());
         session.addListener(new ProgressListener(out, System.console() != null, configs.get(0).validMetric()));
+        session.stopWhen(StopSignals.install());
         TrainResult best = session.run(space, run);
+        out.println("done: best epoch " + best.bestEpoch() + ", test " + best.test().format());
+        out.println("results in " + run.path().resolve(RunDirectory.METRICS));
+        return 0;
+    }
+
+    private Integer resume() {
+        boolean others = out != null || config != null || !sets.isEmpty() || grid != null || seed != null || model != null
+                || kernels != null || data.dir != null || data.name != null || !data.modalities.isEmpty();
+        if (others) {
+            throw new InvalidInputException("train --resume RUN_DIR takes the data and config of the run; "
+                    + "only --threads and --device may be given with it");
+        }
+        RunDirectory run = RunDirectory.open(resume);
+        DataSource source = TrainingSession.dataSourceOf(run);
+        Dataset dataset = source.load();
+        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        PrintWriter out = spec.commandLine().getOut();
+        TrainingSession session = new TrainingSession(dataset, source, device, nThreads);
+        String metric = TrainConfig.fromMap(dev.bm3.config.ConfigLoader.readYaml(run.resolve(RunDirectory.CONFIG)),
+                run.resolve(RunDirectory.CONFIG).toString()).validMetric();
+        session.addListener(new ProgressListener(out, System.console() != null, metric));
+        session.stopWhen(StopSignals.install());
+        out.println("resuming " + run.path());
+        TrainResult best = session.resume(run);
         out.println("done: best epoch " + best.bestEpoch() + ", test " + best.test().format());
         out.println("results in " + run.path().resolve(RunDirectory.METRICS));
         return 0;

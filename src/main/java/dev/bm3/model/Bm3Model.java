@@ -350,6 +350,57 @@ public final class Bm3Model implements Model {
     }
 
     @Override
+    public void saveTrainingState(Path file) {
+        try (PointerScope scope = new PointerScope()) {
+            OutputArchive archive = new OutputArchive();
+            List<String> names = parameterNames();
+            List<Tensor> params = parameters();
+            for (int k = 0; k < names.size(); k++) {
+                archive.write("param." + names.get(k), params.get(k));
+            }
+            optimizer.save(archive, "optimizer");
+            // random streams: LibTorch's generator (the torch path's dropout) and the native draw counter
+            archive.write("rng.torch", torch.getDefaultCPUGenerator().get_state());
+            long draws = kernels.targets() instanceof TargetSampler.Native n ? n.step() : 0L;
+            archive.write("rng.native_draws", Tensors.fromLongs(new long[] {draws}, device));
+            archive.save_to(file.toString());
+        }
+    }
+
+    @Override
+    public void loadTrainingState(Path file) {
+        invalidateScores();
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            InputArchive archive = new InputArchive();
+            archive.load_from(file.toString());
+            List<String> names = parameterNames();
+            List<Tensor> params = parameters();
+            for (int k = 0; k < names.size(); k++) {
+                Tensor t = new Tensor();
+                archive.read("param." + names.get(k), t);
+                if (t.numel() != params.get(k).numel()) {
+                    throw new InvalidInputException(file + ": parameter '" + names.get(k) + "' has " + t.numel()
+                            + " values, the model expects " + params.get(k).numel());
+                }
+                params.get(k).copy_(t);
+            }
+            optimizer.load(archive, "optimizer");
+            Tensor state = new Tensor();
+            archive.read("rng.torch", state);
+            torch.getDefaultCPUGenerator().set_state(state);
+            Tensor draws = new Tensor();
+            archive.read("rng.native_draws", draws);
+            if (kernels.targets() instanceof TargetSampler.Native n) {
+                n.setStep(draws.item_long());
+            }
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(file + ": cannot read the training state: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void close() {
         invalidateScores();
         optimizer.close();

@@ -27,6 +27,19 @@ public interface Model extends AutoCloseable {
     /** Reads parameters written by {@link #save}. */
     void load(Path file);
 
+    /**
+     * Writes everything the model needs to continue training exactly: parameters, optimizer
+     * state and random-stream state.
+     */
+    void saveTrainingState(Path file);
+
+    /** Restores what {@link #saveTrainingState} wrote; the model must have the same shapes. */
+    void loadTrainingState(Path file);
+
+    /** Called by the trainer before each epoch (models that rebuild per-epoch structures use it). */
+    default void onEpochStart(int epoch) {
+    }
+
     @Override
     void close();
 }

@@ -4,6 +4,8 @@ import dev.bm3.kernels.Kernels;
 import dev.bm3.torch.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -18,6 +20,12 @@ interface ParameterOptimizer extends AutoCloseable {
     void zeroGrad();
 
     void step();
+
+    /** Writes the optimizer state (moments, step counts) under {@code prefix}. */
+    void save(OutputArchive archive, String prefix);
+
+    /** Restores what {@link #save} wrote. */
+    void load(InputArchive archive, String prefix);
 
     @Override
     void close();
@@ -40,6 +48,20 @@ interface ParameterOptimizer extends AutoCloseable {
         @Override
         public void step() {
             adam.step();
+        }
+
+        @Override
+        public void save(OutputArchive archive, String prefix) {
+            OutputArchive sub = new OutputArchive();
+            adam.save(sub);
+            archive.write(prefix, sub);
+        }
+
+        @Override
+        public void load(InputArchive archive, String prefix) {
+            InputArchive sub = new InputArchive();
+            archive.read(prefix, sub);
+            adam.load(sub);
         }
 
         @Override
@@ -94,6 +116,40 @@ interface ParameterOptimizer extends AutoCloseable {
                     Kernels.adamStep(p, grad.contiguous(), expAvg.get(k), expAvgSq.get(k), lr, 0.9, 0.999, 1e-8, ++steps[k]);
                 }
             }
+        }
+
+        @Override
+        public void save(OutputArchive archive, String prefix) {
+            for (int k = 0; k < params.size(); k++) {
+                archive.write(prefix + ".exp_avg." + k, expAvg.get(k));
+                archive.write(prefix + ".exp_avg_sq." + k, expAvgSq.get(k));
+            }
+            archive.write(prefix + ".steps", Tensors.fromLongs(steps, new org.bytedeco.pytorch.Device(torch.DeviceType.CPU)));
+        }
+
+        @Override
+        public void load(InputArchive archive, String prefix) {
+            try (NoGradGuard g = new NoGradGuard()) {
+                for (int k = 0; k < params.size(); k++) {
+                    readInto(archive, prefix + ".exp_avg." + k, expAvg.get(k));
+                    readInto(archive, prefix + ".exp_avg_sq." + k, expAvgSq.get(k));
+                }
+                Tensor t = new Tensor();
+                archive.read(prefix + ".steps", t);
+                if (t.numel() != steps.length) {
+                    throw new IllegalArgumentException(prefix + ".steps has " + t.numel() + " entries, expected " + steps.length);
+                }
+                t.contiguous().data_ptr_long().get(steps);
+            }
+        }
+
+        private static void readInto(InputArchive archive, String key, Tensor into) {
+            Tensor t = new Tensor();
+            archive.read(key, t);
+            if (t.numel() != into.numel()) {
+                throw new IllegalArgumentException(key + " has " + t.numel() + " values, expected " + into.numel());
+            }
+            into.copy_(t.reshape(into.sizes()));
         }
 
         @Override

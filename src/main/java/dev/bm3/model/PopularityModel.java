@@ -40,6 +40,21 @@ public final class PopularityModel implements Model {
     }
 
     @Override
+    public void saveTrainingState(Path file) {
+        // stateless (the scores are a function of the training data): an empty state file
+        try {
+            java.nio.file.Files.write(file, new byte[0]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    @Override
+    public void loadTrainingState(Path file) {
+        // stateless
+    }
+
+    @Override
     public void close() {
     }
 }

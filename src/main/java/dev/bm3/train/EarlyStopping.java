@@ -15,6 +15,19 @@ public final class EarlyStopping {
         this.patience = patience;
     }
 
+    /** Restores a state saved with {@link #best()}, {@link #bestEpoch()} and {@link #sinceBest()}. */
+    public static EarlyStopping restore(int patience, double best, int bestEpoch, int sinceBest) {
+        EarlyStopping s = new EarlyStopping(patience);
+        s.best = best;
+        s.bestEpoch = bestEpoch;
+        s.sinceBest = sinceBest;
+        return s;
+    }
+
+    public int sinceBest() {
+        return sinceBest;
+    }
+
     /** Records an epoch's metric; true when it is a new best. */
     public boolean update(int epoch, double metric) {
         double rounded = Math.round(metric * 1e4) / 1e4;

@@ -194,6 +194,12 @@ public final class RunDirectory {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        // make the rename itself durable: fsync the directory entry (Linux allows it)
+        try (FileChannel dir = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // not supported on this file system: the rename is still atomic
+        }
     }
 
     /** Copies a file of a sub-run into this directory (atomically). */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs one training job into a run directory: one run, or a grid (each combination re-seeded
@@ -31,6 +32,8 @@ public final class TrainingSession {
     private final String deviceName;
     private final int threads;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private Supplier<String> stopRequest = () -> null;
+    private boolean resuming;
 
     public TrainingSession(Dataset data, DataSource source, String deviceName, int threads) {
         this.data = data;
@@ -46,12 +49,50 @@ public final class TrainingSession {
         return this;
     }
 
-    /** Trains every combination of {@code space} into {@code run}; returns the winner's result. */
+    /**
+     * Polled after every training step; a non-null answer (the signal's name) stops training at
+     * that step boundary after a checkpoint (see {@link Trainer#stopWhen}).
+     */
+    public TrainingSession stopWhen(Supplier<String> request) {
+        this.stopRequest = request;
+        return this;
+    }
+
+    /** Trains every combination of {@code space} into a new run directory; returns the winner's result. */
     public TrainResult run(SearchSpace space, RunDirectory run) {
         List<TrainConfig> configs = space.expand();
-        List<String> axes = space.axes();
+        run.writeJson(RunDirectory.MANIFEST, manifest(configs, space.axes()));
+        return run(configs, space.axes(), run);
+    }
+
+    /**
+     * Continues the run in {@code run} from its checkpoints: finished grid combinations are read
+     * back, the one in progress resumes from its last checkpoint, the rest start fresh. Refuses
+     * another dataset (checksum) with a clear error.
+     */
+    @SuppressWarnings("unchecked")
+    public TrainResult resume(RunDirectory run) {
+        Map<String, Object> manifest = run.readJson(RunDirectory.MANIFEST);
+        Object checksum = manifest.get("dataset_checksum");
+        if (!data.checksum().equals(checksum)) {
+            throw new dev.bm3.InvalidInputException(run.resolve(RunDirectory.MANIFEST) + ": cannot resume: the run was "
+                    + "trained on dataset checksum " + checksum + ", the data now has " + data.checksum());
+        }
+        List<TrainConfig> configs = new ArrayList<>();
+        Object raw = manifest.get("configs");
+        if (!(raw instanceof List<?> list) || list.isEmpty()) {
+            throw new dev.bm3.InvalidInputException(run.resolve(RunDirectory.MANIFEST) + ": cannot resume: no 'configs' list");
+        }
+        for (Object c : list) {
+            configs.add(TrainConfig.fromMap((Map<String, Object>) c, run.resolve(RunDirectory.MANIFEST).toString()));
+        }
+        List<String> axes = (List<String>) manifest.getOrDefault("axes", List.of());
+        resuming = true;
+        return run(configs, axes, run);
+    }
+
+    private TrainResult run(List<TrainConfig> configs, List<String> axes, RunDirectory run) {
         TrainConfig first = configs.get(0);
-        run.writeJson(RunDirectory.MANIFEST, manifest(first, configs.size()));
         if (configs.size() == 1) {
             TrainResult r = trainOne(first, run, "run");
             run.writeJson(RunDirectory.METRICS, RunDirectory.metricsOf(r));
@@ -97,12 +138,26 @@ public final class TrainingSession {
     }
 
     private TrainResult trainOne(TrainConfig config, RunDirectory dir, String label) {
-        dir.writeConfig(config);
+        TrainState state = TrainState.fresh(config.stoppingStep());
+        Path stateFile = null;
+        if (resuming && Checkpoints.exists(dir)) {
+            Checkpoints.Restored restored = Checkpoints.read(dir, config, data.checksum());
+            state = restored.state();
+            stateFile = restored.stateFile();
+            if (java.nio.file.Files.isRegularFile(dir.resolve(RunDirectory.METRICS))) {
+                // this combination had finished: its result is what the checkpoint recorded
+                return new TrainResult(config, state.stopping().bestEpoch(), state.bestValid(), state.bestTest(),
+                        state.epochs());
+            }
+            listeners.forEach(l -> l.onNotice("resuming from " + dir.resolve(Checkpoints.LAST)));
+        } else {
+            dir.writeConfig(config);
+        }
         TorchRuntime.seed(config.seed());
         List<String> metricNames = new Evaluator(data, config.topk()).metricNames();
-        Trainer trainer = new Trainer();
+        Trainer trainer = new Trainer().stopWhen(stopRequest);
         listeners.forEach(trainer::addListener);
-        List<EpochRecord> records = new ArrayList<>();
+        List<EpochRecord> records = new ArrayList<>(state.epochs());
         trainer.addListener(new TrainingListener() {
             @Override
             public void onEpoch(EpochRecord r) {
@@ -111,12 +166,22 @@ public final class TrainingSession {
             }
         });
         try (Model model = Models.create(data, config, device, msg -> listeners.forEach(l -> l.onNotice(msg)))) {
-            TrainResult r = trainer.train(data, config, model, label,
-                    (epoch, m) -> {
-                        if (m.trainable()) {
-                            dir.writeAtomically(RunDirectory.MODEL, m::save);
-                        }
-                    });
+            if (stateFile != null) {
+                model.loadTrainingState(stateFile);
+            }
+            TrainResult r = trainer.train(data, config, model, label, state, new Trainer.CheckpointHook() {
+                @Override
+                public void onBest(int epoch, Model m) {
+                    if (m.trainable()) {
+                        dir.writeAtomically(RunDirectory.MODEL, m::save);
+                    }
+                }
+
+                @Override
+                public void onCheckpoint(TrainState s, Model m) {
+                    Checkpoints.write(dir, s, m, config, data.checksum());
+                }
+            });
             TrainingCurvePlot.write(dir, r.epochs(), config.validMetric(), config.model() + " on " + data.name());
             return r;
         }
@@ -140,13 +205,20 @@ public final class TrainingSession {
         return sb.toString().replaceAll("[^A-Za-z0-9_.=-]", "_");
     }
 
-    private Map<String, Object> manifest(TrainConfig first, int combinations) {
+    private Map<String, Object> manifest(List<TrainConfig> configs, List<String> axes) {
+        TrainConfig first = configs.get(0);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("engine", "bm3-engine " + Version.ENGINE);
         m.put("created", Instant.now().toString());
         m.put("seed", first.seed());
         m.put("model", first.model());
-        m.put("combinations", combinations);
+        m.put("combinations", configs.size());
+        m.put("axes", axes);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (TrainConfig c : configs) {
+            all.add(c.toMap());
+        }
+        m.put("configs", all);
         m.put("dataset", data.name());
         m.put("dataset_checksum", data.checksum());
         m.put("data_source", source.toMap());
