@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 /** Entry point of {@code java -jar bm3.jar}. */
 @Command(name = "bm3", mixinStandardHelpOptions = true, version = "bm3-engine 0.1.0",
         description = "BM3 multi-modal recommendation on LibTorch.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, InfoCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, RecommendCommand.class, ExportCommand.class, InfoCommand.class,
                 GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Bm3Command implements Runnable {
     /** Exit code for bad input or usage. */

@@ -276,6 +276,30 @@ public final class Bm3Model implements Model {
         };
     }
 
+    /**
+     * The serving view of the current parameters as Java arrays: the final user and item
+     * embeddings (after the predictor, what {@link #scorer()} multiplies) and the projection and
+     * predictor weights. Computed once under no-grad in its own scope; nothing native escapes.
+     */
+    public ServingWeights servingWeights() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            Tensor[] h = encode();
+            float[] users = Tensors.toFloats(predictor(h[0]));
+            float[] items = Tensors.toFloats(predictor(h[1]));
+            List<Integer> dims = new ArrayList<>();
+            List<float[]> weights = new ArrayList<>();
+            List<float[]> biases = new ArrayList<>();
+            for (int m = 0; m < features.size(); m++) {
+                dims.add((int) features.get(m).size(1));
+                weights.add(Tensors.toFloats(projWeights.get(m)));
+                biases.add(Tensors.toFloats(projBiases.get(m)));
+            }
+            return new ServingWeights(nUsers, nItems, config.embeddingSize(), users, items,
+                    List.copyOf(modalityNames), List.copyOf(dims), List.copyOf(weights), List.copyOf(biases),
+                    Tensors.toFloats(predWeight), Tensors.toFloats(predBias));
+        }
+    }
+
     private void invalidateScores() {
         if (scoreUsers != null) {
             scoreUsers.close();

@@ -4,6 +4,7 @@ import dev.bm3.config.SearchSpace;
 import dev.bm3.config.TrainConfig;
 import dev.bm3.data.DataSource;
 import dev.bm3.data.Dataset;
+import dev.bm3.data.IdMap;
 import dev.bm3.eval.Evaluator;
 import dev.bm3.model.Model;
 import dev.bm3.model.Models;
@@ -62,6 +63,7 @@ public final class TrainingSession {
     public TrainResult run(SearchSpace space, RunDirectory run) {
         List<TrainConfig> configs = space.expand();
         run.writeJson(RunDirectory.MANIFEST, manifest(configs, space.axes()));
+        copyIdMaps(run);
         return run(configs, space.axes(), run);
     }
 
@@ -135,6 +137,34 @@ public final class TrainingSession {
         metrics.put("grid", grid);
         run.writeJson(RunDirectory.METRICS, metrics);
         return best;
+    }
+
+    /**
+     * Copies the dataset's external id maps ({@link IdMap#USERS_FILE}, {@link IdMap#ITEMS_FILE}),
+     * where the dataset directory has them, into the run directory after checking them, so a
+     * recommender opened on the run answers in the ids the outside world knows.
+     */
+    private void copyIdMaps(RunDirectory run) {
+        if (source.isSynthetic()) {
+            return;
+        }
+        copyIdMap(run, IdMap.USERS_FILE, IdMap.USER_COLUMN, data.nUsers());
+        copyIdMap(run, IdMap.ITEMS_FILE, IdMap.ITEM_COLUMN, data.nItems());
+    }
+
+    private void copyIdMap(RunDirectory run, String name, String column, int n) {
+        Path src = source.dir().resolve(name);
+        if (!java.nio.file.Files.isRegularFile(src)) {
+            return;
+        }
+        IdMap.read(src, column, n);
+        run.writeAtomically(name, tmp -> {
+            try {
+                java.nio.file.Files.copy(src, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private TrainResult trainOne(TrainConfig config, RunDirectory dir, String label) {
