@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +36,13 @@ public final class ConfigLoader {
             doc = yaml().load(r);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw InvalidInputException.at(file, line, "not valid YAML: " + e.getProblem());
+            throw InvalidInputException.at(file, line, "not valid YAML: " + oneLine(e.getProblem()));
         } catch (YAMLException e) {
-            throw InvalidInputException.in(file, "not valid YAML: " + e.getMessage());
+            throw InvalidInputException.in(file, "not valid YAML: " + oneLine(e.getMessage()));
+        } catch (NoSuchFileException e) {
+            throw InvalidInputException.in(file, "no such file (expected a YAML config)");
         } catch (IOException e) {
-            throw InvalidInputException.in(file, "cannot read config: " + e.getMessage());
+            throw InvalidInputException.in(file, "cannot read config: " + oneLine(e.getMessage()));
         }
         if (doc == null) {
             return new LinkedHashMap<>();
@@ -53,6 +56,11 @@ public final class ConfigLoader {
             out.put(String.valueOf(e.getKey()), e.getValue());
         }
         return out;
+    }
+
+    /** The CLI prints one line per error: YAML messages may span several. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**
@@ -74,8 +82,13 @@ public final class ConfigLoader {
             Object value;
             try {
                 value = yaml().load(raw);
+            } catch (MarkedYAMLException e) {
+                // SnakeYAML's own message spans lines (it draws a caret under the input)
+                int column = e.getProblemMark() == null ? 0 : e.getProblemMark().getColumn() + 1;
+                throw new InvalidInputException("--set " + s + ": value is not valid YAML at column " + column + ": "
+                        + oneLine(e.getProblem()));
             } catch (YAMLException e) {
-                throw new InvalidInputException("--set " + s + ": value is not valid: " + e.getMessage());
+                throw new InvalidInputException("--set " + s + ": value is not valid YAML: " + oneLine(e.getMessage()));
             }
             out.put(key, value);
         }

@@ -61,8 +61,13 @@ public final class DatasetLoader {
         String stem = interFile.getFileName().toString();
         stem = stem.substring(0, stem.length() - ".inter".length());
         InterTable table = InterReader.read(interFile);
-
         Map<String, Path> files = modalities.isEmpty() ? conventionModalities(dir) : new LinkedHashMap<>(modalities);
+        requireDenseIds(interFile, table.users(), "userID");
+        if (files.isEmpty()) {
+            // with features, n_items is checked against their row count instead
+            requireDenseIds(interFile, table.items(), "itemID");
+        }
+
         Map<String, FeatureMatrix> features = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : files.entrySet()) {
             checkModalityName(e.getKey());
@@ -78,7 +83,69 @@ public final class DatasetLoader {
             }
             features.put(e.getKey(), m);
         }
-        return fromTable(stem, table, features);
+        Dataset dataset = fromTable(stem, table, features);
+        requireSplits(interFile, table, dataset);
+        return dataset;
+    }
+
+    /**
+     * Ids become row indices of embedding tables, so {@code max(id) + 1} must be justified by the
+     * ids actually present: a single {@code userID 2147483000} in a 10-row file would otherwise
+     * make the loader and the model allocate for two billion users. Allowed: at most
+     * {@code 2 x distinct + 1024} (MMRec data is remapped to dense 0-based ids).
+     */
+    static void requireDenseIds(Path file, int[] ids, String column) {
+        int max = -1;
+        int maxRow = -1;
+        for (int k = 0; k < ids.length; k++) {
+            if (ids[k] > max) {
+                max = ids[k];
+                maxRow = k;
+            }
+        }
+        if (max < 1024) {
+            return;
+        }
+        int[] sorted = ids.clone();
+        java.util.Arrays.sort(sorted);
+        long distinct = 0;
+        for (int k = 0; k < sorted.length; k++) {
+            if (k == 0 || sorted[k] != sorted[k - 1]) {
+                distinct++;
+            }
+        }
+        long range = (long) max + 1;
+        if (range > 2 * distinct + 1024) {
+            // the header is line 1 and blank lines may only trail, so row k sits on line k + 2
+            throw InvalidInputException.at(file, maxRow + 2L, column + " " + max + " implies " + range + " ids (max "
+                    + column + " + 1), but only " + distinct + " distinct " + column + "s appear; ids must be dense and "
+                    + "0-based (at most 2 x distinct + 1024), remap them first");
+        }
+    }
+
+    /**
+     * Training, validation and test must each keep a row after the cold-start drop: training needs
+     * positives, early stopping the validation metric and the report the test metric. Rejected here
+     * (naming the file) rather than deep in the evaluator.
+     */
+    private static void requireSplits(Path file, InterTable table, Dataset dataset) {
+        int[] raw = new int[3];
+        for (byte label : table.labels()) {
+            raw[label]++;
+        }
+        String[] names = {"training", "validation", "test"};
+        for (SplitName which : SplitName.values()) {
+            if (dataset.split(which).size() > 0) {
+                continue;
+            }
+            int code = which.code;
+            String what = names[code] + " rows (x_label " + code + ")";
+            String why = raw[code] == 0
+                    ? "the file has none"
+                    : "after dropping cold-start users: " + raw[code] + " rows of users without a training row were dropped";
+            throw InvalidInputException.in(file, "no " + what + ": " + why
+                    + "; training and evaluation need training, validation and test rows");
+        }
     }
 
     /**

@@ -155,7 +155,8 @@ public record NpyHeader(String descr, long[] shape, long dataOffset) {
             int n = 0;
             while (peek() != ')') {
                 int from = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                // ASCII digits only: Character.isDigit would also take e.g. Arabic-Indic digits
+                while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
                     pos++;
                 }
                 if (from == pos) {

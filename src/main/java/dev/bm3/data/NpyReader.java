@@ -184,8 +184,15 @@ public final class NpyReader {
             throw InvalidInputException.in(file, "the header does not describe the file: shape " + h.shapeString()
                     + " of " + h.descr() + " needs " + needed + " bytes after the header, the file has " + available);
         }
-        if (count > MAX_ELEMENTS || h.shape()[0] > MAX_ELEMENTS) {
-            throw InvalidInputException.in(file, "shape " + h.shapeString() + " is too large for a Java array");
+        // Every dimension, not just the product: (0, 10^12) holds no element, yet its column count
+        // would wrap around as an int.
+        boolean dimTooLarge = false;
+        for (long d : h.shape()) {
+            dimTooLarge |= d > MAX_ELEMENTS;
+        }
+        if (count > MAX_ELEMENTS || dimTooLarge) {
+            throw InvalidInputException.in(file, "shape " + h.shapeString() + " is too large for a Java array (at most "
+                    + MAX_ELEMENTS + " elements and per dimension)");
         }
         return h;
     }

@@ -139,4 +139,36 @@ class DatasetLoaderTest {
         assertTrue(text.contains("44,327 train / 4,799 valid / 7,219 test (56,345 total)"), text);
         assertTrue(text.contains("modality audio: 1,425 x 512"), text);
     }
+
+    @Test
+    void rejectsEmptySplits() throws IOException {
+        String header = "userID\titemID\tx_label\n";
+        Map<String, String> cases = Map.of(
+                header + "0\t0\t1\n0\t1\t2\n", "no training rows (x_label 0): the file has none",
+                header + "0\t0\t0\n0\t1\t2\n", "no validation rows (x_label 1): the file has none",
+                header + "0\t0\t0\n0\t1\t1\n1\t1\t2\n", "no test rows (x_label 2): after dropping cold-start users: 1 rows");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path d = Files.createDirectories(dir.resolve("split" + Math.abs(c.getKey().hashCode())));
+            Files.writeString(d.resolve("s.inter"), c.getKey());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> DatasetLoader.load(d));
+            assertTrue(e.getMessage().startsWith(d.resolve("s.inter") + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsSparseHugeIds() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("sparse"));
+        Files.writeString(d.resolve("s.inter"), "userID\titemID\tx_label\n0\t0\t0\n2147483000\t1\t0\n0\t1\t1\n0\t0\t2\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DatasetLoader.load(d));
+        assertTrue(e.getMessage().startsWith(d.resolve("s.inter") + ":3: userID 2147483000 implies 2147483001 ids"),
+                e.getMessage());
+    }
+
+    @Test
+    void acceptsIdsWithModestGaps() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("gaps"));
+        Files.writeString(d.resolve("s.inter"), "userID\titemID\tx_label\n0\t0\t0\n1000\t1\t0\n0\t1\t1\n0\t0\t2\n");
+        assertEquals(1001, DatasetLoader.load(d).nUsers());
+    }
 }

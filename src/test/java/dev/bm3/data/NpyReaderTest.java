@@ -182,6 +182,17 @@ class NpyReaderTest {
     }
 
     @Test
+    void rejectsDimensionBeyondAnIntEvenWithoutElements() throws IOException {
+        // (0, 10^12) holds no element, but its column count would wrap around as an int
+        assertRejects(npy(1, dict("<f4", "(0, 1000000000000)"), new byte[0]), "shape (0, 1000000000000) is too large for a Java array");
+    }
+
+    @Test
+    void rejectsNonAsciiDigitsInTheShape() throws IOException {
+        assertRejects(npy(3, dict("<f4", "(\u0663,)"), floats(1f, 2f, 3f)), "expected a non-negative integer in the shape");
+    }
+
+    @Test
     void rejectsMalformedHeaderDict() throws IOException {
         assertRejects(npy(1, "{'descr': '<f4', 'shape': (1,), }", floats(1f)), "lacks 'fortran_order'");
         assertRejects(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", floats(1f)), "bad npy header");
