@@ -369,7 +369,7 @@ public final class Bm3Model implements Model {
             if (e instanceof InvalidInputException) {
                 throw e;
             }
-            throw new InvalidInputException(file + ": cannot read model parameters: " + e.getMessage(), e);
+            throw new InvalidInputException(file + ": cannot read model parameters: " + firstLine(e), e);
         }
     }
 
@@ -420,8 +420,15 @@ public final class Bm3Model implements Model {
         } catch (InvalidInputException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new InvalidInputException(file + ": cannot read the training state: " + e.getMessage(), e);
+            throw new InvalidInputException(file + ": cannot read the training state: " + firstLine(e), e);
         }
+    }
+
+    /** LibTorch's messages carry a C++ backtrace after the first line: users need only the first. */
+    private static String firstLine(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
     }
 
     @Override

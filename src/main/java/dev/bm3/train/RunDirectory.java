@@ -117,6 +117,10 @@ public final class RunDirectory {
     public Map<String, Object> readJson(String name) {
         try {
             return JSON.readValue(dir.resolve(name).toFile(), LinkedHashMap.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new InvalidInputException(dir.resolve(name) + where + ": not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new InvalidInputException(dir.resolve(name) + ": cannot read JSON: " + e.getMessage(), e);
         }
