@@ -12,6 +12,13 @@ public interface Model extends AutoCloseable {
     /** False for models with nothing to optimise (popularity): the trainer then runs one epoch. */
     boolean trainable();
 
+    /**
+     * Called by the trainer at the start of each epoch (1-based), before its first step: per-epoch
+     * work such as LATTICE's graph rebuild, FREEDOM's edge dropout or a learning-rate schedule.
+     */
+    default void onEpochStart(int epoch) {
+    }
+
     /** One optimisation step on a batch of positive (user, item) pairs; returns the loss. */
     double trainStep(int[] users, int[] items);
 

@@ -53,6 +53,7 @@ public final class Trainer {
             long t0 = System.nanoTime();
             double lossSum = 0;
             if (model.trainable()) {
+                model.onEpochStart(epoch);
                 shuffle(order, rng);
                 for (int s = 0; s < steps; s++) {
                     int from = s * batch;
