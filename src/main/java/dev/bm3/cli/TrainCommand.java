@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Model: bm3 (default) or pop.")
+    @Option(names = "--model", paramLabel = "NAME", description = "Model: bm3 (default), pop, or a baseline: bpr, lightgcn, vbpr, lattice, freedom.")
     String model;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "YAML config with MMRec key names.")

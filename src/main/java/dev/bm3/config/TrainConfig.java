@@ -14,7 +14,8 @@ import java.util.Map;
  * work unchanged; every value is validated here, and errors name the key, the value and what was
  * expected. Build one with {@link #fromMap(Map, String)} (unknown keys are errors, never ignored).
  *
- * @param model            model name ({@code bm3}, {@code pop})
+ * @param model            model name ({@code bm3}, {@code pop}, {@code bpr}, {@code lightgcn}, {@code vbpr},
+ *                         {@code lattice}, {@code freedom})
  * @param embeddingSize    d, the embedding width
  * @param nLayers          graph convolution layers L (0 = no propagation)
  * @param dropout          target dropout probability p, in [0, 1)
@@ -29,6 +30,13 @@ import java.util.Map;
  * @param validMetric      metric that selects the best epoch and the grid winner, e.g. {@code recall@20}
  * @param seed             the one seed that drives every random stream
  * @param kernels          {@code native} or {@code torch}: graph convolution and cosine-loss path
+ * @param knnK             neighbours per item in the kNN item-item graphs (LATTICE, FREEDOM)
+ * @param mmImageWeight    FREEDOM's weight of the "image" slot in its item-item graph
+ * @param lambdaCoeff      LATTICE's weight of the original (feature) graph against the learned one
+ * @param nMmLayers        propagation layers over the item-item graph (LATTICE, FREEDOM)
+ * @param lrDecay          learning rate at epoch e is {@code learning_rate * lr_decay^((e-1)/lr_decay_step)}
+ *                         (MMRec's learning_rate_scheduler; baselines only)
+ * @param lrDecayStep      epochs per factor {@code lr_decay}
  */
 public record TrainConfig(
         String model,
@@ -45,10 +53,32 @@ public record TrainConfig(
         int[] topk,
         String validMetric,
         long seed,
-        String kernels) {
+        String kernels,
+        int knnK,
+        double mmImageWeight,
+        double lambdaCoeff,
+        int nMmLayers,
+        double lrDecay,
+        int lrDecayStep) {
 
     /** Models this build knows. */
-    public static final List<String> MODELS = List.of("bm3", "pop");
+    public static final List<String> MODELS = List.of("bm3", "pop", "bpr", "lightgcn", "vbpr", "lattice", "freedom");
+
+    /**
+     * Each model's published defaults, laid over {@link #DEFAULTS} (which hold BM3's) before the
+     * user's values. Sources: MMRec's configs/model/*.yaml (knn_k, lambda_coeff, mm_image_weight,
+     * n_mm_layers, n_ui_layers / weight_size as n_layers, LATTICE's learning_rate_scheduler
+     * [0.96, 50]) and, for the keys MMRec leaves to a grid (reg_weight, dropout, n_layers), the one
+     * configuration each of REFERENCE-RESULTS.md's baseline table.
+     */
+    public static final Map<String, Map<String, Object>> MODEL_DEFAULTS = Map.of(
+            "bpr", Map.of("reg_weight", 1.0),
+            "lightgcn", Map.of("n_layers", 2, "reg_weight", 1e-4),
+            "vbpr", Map.of("reg_weight", 1e-3),
+            "lattice", Map.of("n_layers", 2, "reg_weight", 0.0, "learning_rate", 1e-3, "knn_k", 10,
+                    "lambda_coeff", 0.9, "n_mm_layers", 1, "lr_decay", 0.96, "lr_decay_step", 50),
+            "freedom", Map.of("n_layers", 2, "dropout", 0.8, "reg_weight", 0.0, "knn_k", 10,
+                    "mm_image_weight", 0.1, "n_mm_layers", 1));
 
     /** Every accepted key with its default, in documentation order. */
     public static final Map<String, Object> DEFAULTS = defaults();
@@ -71,6 +101,13 @@ public record TrainConfig(
         d.put("valid_metric", "recall@20");
         d.put("seed", 999L);
         d.put("kernels", "native");
+        // Baselines only (per-model values in MODEL_DEFAULTS)
+        d.put("knn_k", 10);
+        d.put("mm_image_weight", 0.1);
+        d.put("lambda_coeff", 0.9);
+        d.put("n_mm_layers", 1);
+        d.put("lr_decay", 1.0);
+        d.put("lr_decay_step", 50);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -98,6 +135,14 @@ public record TrainConfig(
         require(Arrays.stream(topk).anyMatch(x -> x == k), "valid_metric", validMetric,
                 "a cut-off listed in topk " + Arrays.toString(topk));
         require(kernels.equals("native") || kernels.equals("torch"), "kernels", kernels, "native or torch");
+        require(knnK >= 1, "knn_k", knnK, "an integer >= 1");
+        require(mmImageWeight >= 0 && mmImageWeight <= 1, "mm_image_weight", mmImageWeight, "a number in [0, 1]");
+        require(lambdaCoeff >= 0 && lambdaCoeff <= 1, "lambda_coeff", lambdaCoeff, "a number in [0, 1]");
+        require(nMmLayers >= 0 && nMmLayers <= 16, "n_mm_layers", nMmLayers, "an integer in [0, 16]");
+        require(lrDecay > 0 && lrDecay <= 1, "lr_decay", lrDecay, "a number in (0, 1]");
+        require(lrDecayStep >= 1, "lr_decay_step", lrDecayStep, "an integer >= 1");
+        require(lrDecay == 1.0 || !(model.equals("bm3") || model.equals("pop")), "lr_decay", lrDecay,
+                "1.0 for model " + model + " (the schedule applies to the baselines; BM3 keeps a constant LR)");
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {
@@ -117,6 +162,10 @@ public record TrainConfig(
      */
     public static TrainConfig fromMap(Map<String, ?> values, String source) {
         Map<String, Object> m = new LinkedHashMap<>(DEFAULTS);
+        Object chosen = values.get("model");
+        if (chosen instanceof String name && MODEL_DEFAULTS.containsKey(name.trim())) {
+            m.putAll(MODEL_DEFAULTS.get(name.trim()));
+        }
         for (Map.Entry<String, ?> e : values.entrySet()) {
             if (!DEFAULTS.containsKey(e.getKey())) {
                 throw new InvalidInputException(source + ": unknown config key '" + e.getKey()
@@ -130,7 +179,9 @@ public record TrainConfig(
                     number(m, "dropout"), number(m, "reg_weight"), number(m, "cl_weight"),
                     number(m, "learning_rate"), integer(m, "train_batch_size"), integer(m, "eval_batch_size"),
                     integer(m, "epochs"), integer(m, "stopping_step"), intList(m, "topk"),
-                    str(m, "valid_metric"), longValue(m, "seed"), str(m, "kernels"));
+                    str(m, "valid_metric"), longValue(m, "seed"), str(m, "kernels"),
+                    integer(m, "knn_k"), number(m, "mm_image_weight"), number(m, "lambda_coeff"),
+                    integer(m, "n_mm_layers"), number(m, "lr_decay"), integer(m, "lr_decay_step"));
         } catch (InvalidInputException ex) {
             throw new InvalidInputException(source + ": " + ex.getMessage(), ex);
         }
@@ -158,6 +209,12 @@ public record TrainConfig(
         m.put("valid_metric", validMetric);
         m.put("seed", seed);
         m.put("kernels", kernels);
+        m.put("knn_k", knnK);
+        m.put("mm_image_weight", mmImageWeight);
+        m.put("lambda_coeff", lambdaCoeff);
+        m.put("n_mm_layers", nMmLayers);
+        m.put("lr_decay", lrDecay);
+        m.put("lr_decay_step", lrDecayStep);
         return m;
     }
 

@@ -12,6 +12,13 @@ public interface Model extends AutoCloseable {
     /** False for models with nothing to optimise (popularity): the trainer then runs one epoch. */
     boolean trainable();
 
+    /**
+     * Called by the trainer at the start of each epoch (1-based), before its first step: per-epoch
+     * work such as LATTICE's graph rebuild, FREEDOM's edge dropout or a learning-rate schedule.
+     */
+    default void onEpochStart(int epoch) {
+    }
+
     /** One optimisation step on a batch of positive (user, item) pairs; returns the loss. */
     double trainStep(int[] users, int[] items);
 
@@ -35,10 +42,6 @@ public interface Model extends AutoCloseable {
 
     /** Restores what {@link #saveTrainingState} wrote; the model must have the same shapes. */
     void loadTrainingState(Path file);
-
-    /** Called by the trainer before each epoch (models that rebuild per-epoch structures use it). */
-    default void onEpochStart(int epoch) {
-    }
 
     @Override
     void close();

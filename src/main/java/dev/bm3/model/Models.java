@@ -22,6 +22,11 @@ public final class Models {
         return switch (config.model()) {
             case "pop" -> new PopularityModel(data);
             case "bm3" -> bm3(data, config, device, notices);
+            case "bpr" -> new BprMfModel(data, config, device);
+            case "lightgcn" -> new LightGcnModel(data, config, device);
+            case "vbpr" -> new VbprModel(data, config, device);
+            case "lattice" -> new LatticeModel(data, config, device);
+            case "freedom" -> new FreedomModel(data, config, device);
             default -> throw new IllegalArgumentException("unknown model " + config.model());
         };
     }

@@ -129,4 +129,29 @@ class TrainConfigTest {
         Files.writeString(dup, "dropout: 0.3\ndropout: 0.5\n");
         assertThrows(InvalidInputException.class, () -> ConfigLoader.readYaml(dup));
     }
+
+    @Test
+    void modelDefaultsApplyBeforeUserValues() {
+        TrainConfig f = TrainConfig.fromMap(Map.of("model", "freedom"), "t");
+        assertEquals(0.8, f.dropout());
+        assertEquals(0.0, f.regWeight());
+        assertEquals(2, f.nLayers());
+        assertEquals(10, f.knnK());
+        assertEquals(0.1, f.mmImageWeight());
+        TrainConfig l = TrainConfig.fromMap(Map.of("model", "lattice", "lr_decay", 0.5), "t");
+        assertEquals(0.5, l.lrDecay(), "the user's value wins");
+        assertEquals(0.9, l.lambdaCoeff());
+        assertEquals(1.0, TrainConfig.fromMap(Map.of("model", "bpr"), "t").regWeight());
+        assertEquals(1e-4, TrainConfig.fromMap(Map.of("model", "lightgcn"), "t").regWeight());
+        assertEquals(0.1, TrainConfig.defaultConfig().regWeight(), "BM3 keeps its own");
+        assertEquals(f, TrainConfig.fromMap(f.toMap(), "copy"));
+    }
+
+    @Test
+    void rejectsLearningRateDecayForBm3() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> TrainConfig.fromMap(Map.of("lr_decay", 0.9), "--set"));
+        assertTrue(e.getMessage().contains("'lr_decay'") && e.getMessage().contains("bm3"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> TrainConfig.fromMap(Map.of("model", "freedom", "knn_k", 0), "--set"));
+    }
 }
