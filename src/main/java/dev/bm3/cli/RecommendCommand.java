@@ -1,8 +1,9 @@
 package dev.bm3.cli;
 
 import dev.bm3.InvalidInputException;
-import dev.bm3.data.Dataset;
-import dev.bm3.train.TrainedRun;
+import dev.bm3.api.Recommendation;
+import dev.bm3.api.Recommender;
+import dev.bm3.api.RecommenderOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -19,8 +21,9 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "A run directory written by 'bm3 train'.")
     Path run;
 
-    @Option(names = "--user", required = true, paramLabel = "ID", description = "User id (0-based, as in the .inter file).")
-    int user;
+    @Option(names = "--user", required = true, paramLabel = "ID",
+            description = "User: the external id when the run has id maps, else the 0-based index of the .inter file.")
+    String user;
 
     @Option(names = "--k", defaultValue = "10", description = "How many items (default: ${DEFAULT-VALUE}).")
     int k;
@@ -33,20 +36,26 @@ final class RecommendCommand implements Callable<Integer> {
         if (k < 1) {
             throw new InvalidInputException("--k " + k + ": expected a positive integer");
         }
-        try (TrainedRun r = TrainedRun.open(run, 1)) {
-            Dataset d = r.dataset();
-            if (user < 0 || user >= d.nUsers()) {
-                throw new InvalidInputException("--user " + user + ": expected a user id in [0, " + (d.nUsers() - 1) + "]");
-            }
-            float[] scores = new float[d.nItems()];
-            r.model().scorer().score(new int[] {user}, scores);
-            boolean[] excluded = new boolean[d.nItems()];
-            for (int item : d.trainByUser().of(user)) {
-                excluded[item] = true;
+        try (Recommender r = Recommender.open(run, RecommenderOptions.threads(1))) {
+            List<Recommendation> top;
+            if (r.hasExternalIds()) {
+                top = r.recommend(user, k);
+            } else {
+                int index;
+                try {
+                    index = Integer.parseInt(user.trim());
+                } catch (NumberFormatException e) {
+                    throw new InvalidInputException("--user " + user + ": expected a user index (the run has no id maps)");
+                }
+                if (index < 0 || index >= r.userCount()) {
+                    throw new InvalidInputException("--user " + user + ": expected a user index in [0, "
+                            + (r.userCount() - 1) + "]");
+                }
+                top = r.recommend(index, k);
             }
             PrintWriter out = spec.commandLine().getOut();
-            for (int item : TopK.select(scores, excluded, k)) {
-                out.println(item + "\t" + String.format(Locale.ROOT, "%.6f", scores[item]));
+            for (Recommendation rec : top) {
+                out.println(rec.itemId() + "\t" + String.format(Locale.ROOT, "%.6f", rec.score()));
             }
         }
         return 0;
