@@ -9,7 +9,6 @@ import dev.bm3.data.UserItems;
 import dev.bm3.eval.PopularityScorer;
 import dev.bm3.model.Bm3Model;
 import dev.bm3.model.ServingWeights;
-import dev.bm3.train.RunDirectory;
 import dev.bm3.train.TrainedRun;
 
 import java.io.IOException;

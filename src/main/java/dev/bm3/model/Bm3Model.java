@@ -8,9 +8,7 @@ import dev.bm3.eval.Scorer;
 import dev.bm3.torch.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -337,77 +335,30 @@ public final class Bm3Model implements Model {
 
     @Override
     public void save(Path file) {
-        try (PointerScope scope = new PointerScope()) {
-            OutputArchive archive = new OutputArchive();
-            List<String> names = parameterNames();
-            List<Tensor> params = parameters();
-            for (int k = 0; k < names.size(); k++) {
-                archive.write(names.get(k), params.get(k));
-            }
-            archive.save_to(file.toString());
-        }
+        ParameterArchive.write(file, "", parameterNames(), parameters(), archive -> { });
     }
 
     @Override
     public void load(Path file) {
         invalidateScores();
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            InputArchive archive = new InputArchive();
-            archive.load_from(file.toString());
-            List<String> names = parameterNames();
-            List<Tensor> params = parameters();
-            for (int k = 0; k < names.size(); k++) {
-                Tensor t = new Tensor();
-                archive.read(names.get(k), t);
-                if (t.dim() != params.get(k).dim() || t.numel() != params.get(k).numel()) {
-                    throw new InvalidInputException(file + ": parameter '" + names.get(k)
-                            + "' has " + t.numel() + " values, the model expects " + params.get(k).numel());
-                }
-                params.get(k).copy_(t);
-            }
-        } catch (RuntimeException e) {
-            if (e instanceof InvalidInputException) {
-                throw e;
-            }
-            throw new InvalidInputException(file + ": cannot read model parameters: " + firstLine(e), e);
-        }
+        ParameterArchive.read(file, "model parameters", "", parameterNames(), parameters(), archive -> { });
     }
 
     @Override
     public void saveTrainingState(Path file) {
-        try (PointerScope scope = new PointerScope()) {
-            OutputArchive archive = new OutputArchive();
-            List<String> names = parameterNames();
-            List<Tensor> params = parameters();
-            for (int k = 0; k < names.size(); k++) {
-                archive.write("param." + names.get(k), params.get(k));
-            }
+        ParameterArchive.write(file, "param.", parameterNames(), parameters(), archive -> {
             optimizer.save(archive, "optimizer");
             // random streams: LibTorch's generator (the torch path's dropout) and the native draw counter
             archive.write("rng.torch", torch.getDefaultCPUGenerator().get_state());
             long draws = kernels.targets() instanceof TargetSampler.Native n ? n.step() : 0L;
             archive.write("rng.native_draws", Tensors.fromLongs(new long[] {draws}, device));
-            archive.save_to(file.toString());
-        }
+        });
     }
 
     @Override
     public void loadTrainingState(Path file) {
         invalidateScores();
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            InputArchive archive = new InputArchive();
-            archive.load_from(file.toString());
-            List<String> names = parameterNames();
-            List<Tensor> params = parameters();
-            for (int k = 0; k < names.size(); k++) {
-                Tensor t = new Tensor();
-                archive.read("param." + names.get(k), t);
-                if (t.numel() != params.get(k).numel()) {
-                    throw new InvalidInputException(file + ": parameter '" + names.get(k) + "' has " + t.numel()
-                            + " values, the model expects " + params.get(k).numel());
-                }
-                params.get(k).copy_(t);
-            }
+        ParameterArchive.read(file, "the training state", "param.", parameterNames(), parameters(), archive -> {
             optimizer.load(archive, "optimizer");
             Tensor state = new Tensor();
             archive.read("rng.torch", state);
@@ -417,18 +368,7 @@ public final class Bm3Model implements Model {
             if (kernels.targets() instanceof TargetSampler.Native n) {
                 n.setStep(draws.item_long());
             }
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new InvalidInputException(file + ": cannot read the training state: " + firstLine(e), e);
-        }
-    }
-
-    /** LibTorch's messages carry a C++ backtrace after the first line: users need only the first. */
-    private static String firstLine(RuntimeException e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return (nl < 0 ? m : m.substring(0, nl)).strip();
+        });
     }
 
     @Override

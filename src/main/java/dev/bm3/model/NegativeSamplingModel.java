@@ -261,37 +261,13 @@ abstract class NegativeSamplingModel implements Model {
 
     @Override
     public void save(Path file) {
-        try (PointerScope scope = new PointerScope()) {
-            OutputArchive archive = new OutputArchive();
-            for (int k = 0; k < names.size(); k++) {
-                archive.write(names.get(k), parameters.get(k));
-            }
-            archive.save_to(file.toString());
-        }
+        ParameterArchive.write(file, "", names, parameters, archive -> { });
     }
 
     @Override
     public void load(Path file) {
         invalidateScores();
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            InputArchive archive = new InputArchive();
-            archive.load_from(file.toString());
-            for (int k = 0; k < names.size(); k++) {
-                Tensor t = new Tensor();
-                archive.read(names.get(k), t);
-                Tensor p = parameters.get(k);
-                if (t.dim() != p.dim() || t.numel() != p.numel()) {
-                    throw new InvalidInputException(file + ": parameter '" + names.get(k) + "' has " + t.numel()
-                            + " values, the model expects " + p.numel());
-                }
-                p.copy_(t);
-            }
-        } catch (RuntimeException e) {
-            if (e instanceof InvalidInputException) {
-                throw e;
-            }
-            throw new InvalidInputException(file + ": cannot read model parameters: " + e.getMessage(), e);
-        }
+        ParameterArchive.read(file, "model parameters", "", names, parameters, archive -> { });
         loaded();
     }
 
@@ -302,36 +278,19 @@ abstract class NegativeSamplingModel implements Model {
      */
     @Override
     public void saveTrainingState(Path file) {
-        try (PointerScope scope = new PointerScope()) {
-            OutputArchive archive = new OutputArchive();
-            for (int k = 0; k < names.size(); k++) {
-                archive.write("param." + names.get(k), parameters.get(k));
-            }
+        ParameterArchive.write(file, "param.", names, parameters, archive -> {
             OutputArchive opt = new OutputArchive();
             adam.save(opt);
             archive.write("optimizer", opt);
             archive.write("rng.torch", torch.getDefaultCPUGenerator().get_state());
-            archive.write("rng.sampler", dev.bm3.torch.Tensors.fromLongs(new long[] {sampler.batches()},
-                    new org.bytedeco.pytorch.Device(torch.DeviceType.CPU)));
-            archive.save_to(file.toString());
-        }
+            archive.write("rng.sampler", Tensors.fromLongs(new long[] {sampler.batches()}, device));
+        });
     }
 
     @Override
     public void loadTrainingState(Path file) {
         invalidateScores();
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            InputArchive archive = new InputArchive();
-            archive.load_from(file.toString());
-            for (int k = 0; k < names.size(); k++) {
-                Tensor t = new Tensor();
-                archive.read("param." + names.get(k), t);
-                if (t.numel() != parameters.get(k).numel()) {
-                    throw new InvalidInputException(file + ": parameter '" + names.get(k) + "' has " + t.numel()
-                            + " values, the model expects " + parameters.get(k).numel());
-                }
-                parameters.get(k).copy_(t);
-            }
+        ParameterArchive.read(file, "the training state", "param.", names, parameters, archive -> {
             InputArchive opt = new InputArchive();
             archive.read("optimizer", opt);
             adam.load(opt);
@@ -341,13 +300,7 @@ abstract class NegativeSamplingModel implements Model {
             Tensor batches = new Tensor();
             archive.read("rng.sampler", batches);
             sampler.setBatches(batches.item_long());
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            String m = String.valueOf(e.getMessage());
-            throw new InvalidInputException(file + ": cannot read the training state: "
-                    + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m), e);
-        }
+        });
         loaded();
     }
 
