@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bm3.InvalidInputException;
 import dev.bm3.config.TrainConfig;
-import dev.bm3.eval.EvalResult;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -218,10 +217,5 @@ public final class RunDirectory {
                 }
             });
         }
-    }
-
-    /** Metrics of an EvalResult as a JSON-ready map. */
-    static Map<String, Double> json(EvalResult r) {
-        return r.metrics();
     }
 }
