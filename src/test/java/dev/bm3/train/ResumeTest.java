@@ -33,7 +33,7 @@ class ResumeTest {
     static Path data;
     static Path reference;
 
-    static final String[] TRAIN = {"--set", "epochs=14", "--set", "train_batch_size=64", "--set", "stopping_step=100",
+    static final String[] TRAIN = {"--set", "epochs=40", "--set", "train_batch_size=64", "--set", "stopping_step=100",
             "--threads", "1"};
 
     @BeforeAll
@@ -91,7 +91,7 @@ class ResumeTest {
             Thread.sleep(5);
         }
         if (how.equals("random")) {
-            Thread.sleep(random.nextInt(400));
+            Thread.sleep(random.nextInt(200));
         } else {
             String prefix = how.equals("state-write") ? ".checkpoint-e" : "." + Checkpoints.LAST;
             while (p.isAlive() && System.currentTimeMillis() < deadline && !tmpFileExists(run, prefix)) {
