@@ -1,6 +1,7 @@
 package dev.bm3.api;
 
-import java.nio.file.Files;
+import dev.bm3.train.ResidentMemorySoak;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -17,19 +18,10 @@ public final class RecommenderSoak {
             for (int c = 1; c <= 100_000; c++) {
                 sink += calls.get(c % calls.size()).apply(rec).hashCode();
                 if (c % 2500 == 0) {
-                    System.out.println("rss " + c + " " + rssKb());
+                    System.out.println("rss " + c + " " + ResidentMemorySoak.residentKb());
                 }
             }
             System.out.println("done " + sink);
         }
-    }
-
-    static long rssKb() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }

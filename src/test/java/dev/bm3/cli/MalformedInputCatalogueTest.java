@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bm3.data.FeatureMatrix;
 import dev.bm3.data.NpyWriter;
+import dev.bm3.data.ReaderSeeds;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,8 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -312,19 +311,8 @@ class MalformedInputCatalogueTest {
         return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
     }
 
-    /** A .npy file as numpy lays it out (header padded to 64 bytes), with arbitrary dict and data. */
     static byte[] npyBytes(int major, String dict, byte[] data) {
-        int lenBytes = major == 1 ? 2 : 4;
-        int unpadded = 8 + lenBytes + dict.length() + 1;
-        byte[] h = (dict + " ".repeat((64 - unpadded % 64) % 64) + "\n").getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer b = ByteBuffer.allocate(8 + lenBytes + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) major).put((byte) 0);
-        if (major == 1) {
-            b.putShort((short) h.length);
-        } else {
-            b.putInt(h.length);
-        }
-        return b.put(h).put(data).array();
+        return ReaderSeeds.npyBytes(major, dict, data);
     }
 
     static void copyTree(Path from, Path to) throws IOException {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Small valid inputs the fuzzers start from: each reader accepts every one of them. */
-final class ReaderSeeds {
+public final class ReaderSeeds {
     private ReaderSeeds() {
     }
 
@@ -49,7 +49,11 @@ final class ReaderSeeds {
 
     /** A .npy file as numpy writes it: header dict padded with spaces to 64 bytes, then '\n'. */
     static byte[] npy(int major, String descr, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        return npyBytes(major, "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }", data);
+    }
+
+    /** A .npy file laid out as numpy does (header padded to 64 bytes) with any dict and data, lying or not. */
+    public static byte[] npyBytes(int major, String dict, byte[] data) {
         int lenBytes = major == 1 ? 2 : 4;
         int unpadded = 8 + lenBytes + dict.length() + 1;
         byte[] h = (dict + " ".repeat((64 - unpadded % 64) % 64) + "\n").getBytes(StandardCharsets.ISO_8859_1);

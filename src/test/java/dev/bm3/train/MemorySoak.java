@@ -7,14 +7,11 @@ import dev.bm3.model.Model;
 import dev.bm3.model.Models;
 import dev.bm3.torch.TorchRuntime;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Child-process body of {@link MemoryFlatTest}: trains BM3 for over 2,000 steps (evaluating after
- * every epoch) and prints {@code rss EPOCH STEPS KB} after each epoch. Run in its own JVM with a
+ * every epoch) and prints {@code rss STEPS KB} after each epoch. Run in its own JVM with a
  * fixed, pre-touched heap so that resident-memory growth can only be native.
  */
 public final class MemorySoak {
@@ -38,22 +35,9 @@ public final class MemorySoak {
 
                 @Override
                 public void onEpoch(EpochRecord r) {
-                    System.out.println("rss " + r.epoch() + " " + steps[0] + " " + residentKb());
+                    System.out.println("rss " + steps[0] + " " + ResidentMemorySoak.residentKb());
                 }
             }).train(d, c, m, "soak", null);
         }
-    }
-
-    static long residentKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }
