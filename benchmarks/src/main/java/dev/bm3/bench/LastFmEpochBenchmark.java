@@ -18,7 +18,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,15 +78,10 @@ public class LastFmEpochBenchmark {
                     data.modalities().keySet(), threads);
         }
 
-        private boolean measuring;
-
-        /** Resets the phase times once, before the first MEASURED iteration: warm-up excluded. */
+        /** Phase times cover measured iterations only (see {@link StepRunner#onIteration}). */
         @Setup(Level.Iteration)
         public void resetPhases(IterationParams params) {
-            if (params.getType() == IterationType.MEASUREMENT && !measuring) {
-                measuring = true;
-                runner.phases.reset();
-            }
+            runner.onIteration(params);
         }
 
         @TearDown(Level.Trial)

@@ -88,6 +88,16 @@ final class StepRunner implements AutoCloseable {
         }
     }
 
+    private boolean measuring;
+
+    /** Resets the phase times once, before the first MEASURED iteration, so warm-up is excluded. */
+    void onIteration(org.openjdk.jmh.infra.IterationParams params) {
+        if (params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT && !measuring) {
+            measuring = true;
+            phases.reset();
+        }
+    }
+
     /** Steps per pass over the training pairs (the last partial batch included, as the trainer does). */
     int stepsPerEpoch() {
         return (train.size() + batch - 1) / batch;

@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -81,15 +80,10 @@ public class TrainingStepBenchmark {
             runner = new StepRunner(data, settings, kernels);
         }
 
-        private boolean measuring;
-
-        /** Resets the phase times once, before the first MEASURED iteration: warm-up excluded. */
+        /** Phase times cover measured iterations only (see {@link StepRunner#onIteration}). */
         @Setup(Level.Iteration)
         public void resetPhases(IterationParams params) {
-            if (params.getType() == IterationType.MEASUREMENT && !measuring) {
-                measuring = true;
-                runner.phases.reset();
-            }
+            runner.onIteration(params);
         }
 
         @TearDown(Level.Trial)
