@@ -30,6 +30,9 @@ import java.util.Map;
  * @param validMetric      metric that selects the best epoch and the grid winner, e.g. {@code recall@20}
  * @param seed             the one seed that drives every random stream
  * @param kernels          {@code native} or {@code torch}: graph convolution and cosine-loss path
+ * @param trainMode        BM3 only: {@code exact} (the reference: every item's features projected and
+ *                         every feature row updated each step) or {@code fast} (only the batch's
+ *                         items projected, row-sparse Adam on the feature tables)
  * @param knnK             neighbours per item in the kNN item-item graphs (LATTICE, FREEDOM)
  * @param mmImageWeight    FREEDOM's weight of the "image" slot in its item-item graph
  * @param lambdaCoeff      LATTICE's weight of the original (feature) graph against the learned one
@@ -54,6 +57,7 @@ public record TrainConfig(
         String validMetric,
         long seed,
         String kernels,
+        String trainMode,
         int knnK,
         double mmImageWeight,
         double lambdaCoeff,
@@ -101,6 +105,7 @@ public record TrainConfig(
         d.put("valid_metric", "recall@20");
         d.put("seed", 999L);
         d.put("kernels", "native");
+        d.put("train_mode", "exact");
         // Baselines only (per-model values in MODEL_DEFAULTS)
         d.put("knn_k", 10);
         d.put("mm_image_weight", 0.1);
@@ -135,6 +140,7 @@ public record TrainConfig(
         require(Arrays.stream(topk).anyMatch(x -> x == k), "valid_metric", validMetric,
                 "a cut-off listed in topk " + Arrays.toString(topk));
         require(kernels.equals("native") || kernels.equals("torch"), "kernels", kernels, "native or torch");
+        require(trainMode.equals("exact") || trainMode.equals("fast"), "train_mode", trainMode, "exact or fast");
         require(knnK >= 1, "knn_k", knnK, "an integer >= 1");
         require(mmImageWeight >= 0 && mmImageWeight <= 1, "mm_image_weight", mmImageWeight, "a number in [0, 1]");
         require(lambdaCoeff >= 0 && lambdaCoeff <= 1, "lambda_coeff", lambdaCoeff, "a number in [0, 1]");
@@ -180,7 +186,7 @@ public record TrainConfig(
                     number(m, "learning_rate"), integer(m, "train_batch_size"), integer(m, "eval_batch_size"),
                     integer(m, "epochs"), integer(m, "stopping_step"), intList(m, "topk"),
                     str(m, "valid_metric"), longValue(m, "seed"), str(m, "kernels"),
-                    integer(m, "knn_k"), number(m, "mm_image_weight"), number(m, "lambda_coeff"),
+                    str(m, "train_mode"), integer(m, "knn_k"), number(m, "mm_image_weight"), number(m, "lambda_coeff"),
                     integer(m, "n_mm_layers"), number(m, "lr_decay"), integer(m, "lr_decay_step"));
         } catch (InvalidInputException ex) {
             throw new InvalidInputException(source + ": " + ex.getMessage(), ex);
@@ -209,6 +215,7 @@ public record TrainConfig(
         m.put("valid_metric", validMetric);
         m.put("seed", seed);
         m.put("kernels", kernels);
+        m.put("train_mode", trainMode);
         m.put("knn_k", knnK);
         m.put("mm_image_weight", mmImageWeight);
         m.put("lambda_coeff", lambdaCoeff);
