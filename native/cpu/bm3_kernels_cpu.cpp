@@ -253,6 +253,38 @@ int bootstrap_loss(const float* p, int64_t p_rows, const I* p_index,
 }
 
 
+/* ------------------------------------------------------------------ dropout gather */
+
+/* row_ids == NULL: src is the full matrix (row r keyed as r) */
+int dropout_gather(const float* src, int64_t rows, int64_t d, const int64_t* index, int64_t batch,
+                   const int64_t* row_ids, float p, uint64_t seed, float* out) {
+    if (!src || !index || !out || rows <= 0 || d <= 0 || batch < 0 || !(p >= 0.0f && p < 1.0f)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    for (int64_t b = 0; b < batch; ++b) {
+        if (index[b] < 0 || index[b] >= rows) return BM3_ERR_INDEX;
+    }
+    if (row_ids) {
+        for (int64_t r = 0; r < rows; ++r) {
+            if (row_ids[r] < 0) return BM3_ERR_INDEX;
+        }
+    }
+    const uint32_t threshold = bm3_dropout_threshold(p);
+    const float scale = (float) (1.0 / (1.0 - (double) p));
+    /* batch * d is ~1e5 in BM3: one thread is faster than a fork/join on 2 busy cores */
+    #pragma omp parallel for schedule(static) if (batch * d >= (1 << 18))
+    for (int64_t b = 0; b < batch; ++b) {
+        const int64_t r = index[b];
+        const float* s = src + r * d;
+        float* o = out + b * d;
+        const uint64_t base = (uint64_t) (row_ids ? row_ids[r] : r) * (uint64_t) d;
+        for (int64_t c = 0; c < d; ++c) {
+            o[c] = bm3_dropout_keep(seed, base + (uint64_t) c, threshold) ? s[c] * scale : 0.0f;
+        }
+    }
+    return BM3_OK;
+}
+
 /* ------------------------------------------------------------------ fused Adam */
 
 struct AdamScalars {
@@ -271,6 +303,14 @@ BM3_CLONES void adam_range(float* param, const float* grad, float* m_buf, float*
         v_buf[i] = v;
         param[i] -= s.step_size * m / (std::sqrt(v) * s.inv_sqrt_bc2 + s.eps);
     }
+}
+
+/* scalars as PyTorch's Adam forms them (double), applied in float like its tensor ops */
+inline AdamScalars adam_scalars(double lr, double beta1, double beta2, double eps, int64_t step) {
+    const double bc1 = 1.0 - std::pow(beta1, (double) step);
+    const double bc2 = 1.0 - std::pow(beta2, (double) step);
+    return {(float) beta1, (float) beta2, (float) (1.0 - beta1), (float) (1.0 - beta2),
+            (float) (lr / bc1), (float) (1.0 / std::sqrt(bc2)), (float) eps};
 }
 
 }  // namespace bm3cpu
@@ -360,41 +400,47 @@ int bm3_cpu_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p_
 
 int bm3_cpu_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
                                int64_t batch, float p, uint64_t seed, float* out) {
-    if (!src || !index || !out || rows <= 0 || d <= 0 || batch < 0 || !(p >= 0.0f && p < 1.0f)) {
-        return BM3_ERR_ARGUMENT;
-    }
-    for (int64_t b = 0; b < batch; ++b) {
-        if (index[b] < 0 || index[b] >= rows) return BM3_ERR_INDEX;
-    }
-    const uint32_t threshold = bm3_dropout_threshold(p);
-    const float scale = (float) (1.0 / (1.0 - (double) p));
-    /* batch * d is ~1e5 in BM3: one thread is faster than a fork/join on 2 busy cores */
-    #pragma omp parallel for schedule(static) if (batch * d >= (1 << 18))
-    for (int64_t b = 0; b < batch; ++b) {
-        const int64_t r = index[b];
-        const float* s = src + r * d;
-        float* o = out + b * d;
-        const uint64_t base = (uint64_t) r * (uint64_t) d;
-        for (int64_t c = 0; c < d; ++c) {
-            o[c] = bm3_dropout_keep(seed, base + (uint64_t) c, threshold) ? s[c] * scale : 0.0f;
-        }
-    }
-    return BM3_OK;
+    return bm3cpu::dropout_gather(src, rows, d, index, batch, NULL, p, seed, out);
+}
+
+int bm3_cpu_dropout_gather_rows_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                    int64_t batch, const int64_t* row_ids, float p, uint64_t seed,
+                                    float* out) {
+    if (!row_ids) return BM3_ERR_ARGUMENT;
+    return bm3cpu::dropout_gather(src, rows, d, index, batch, row_ids, p, seed, out);
 }
 
 int bm3_cpu_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
                       int64_t n, double lr, double beta1, double beta2, double eps, int64_t step) {
     if (!param || !grad || !exp_avg || !exp_avg_sq || n < 0 || step < 1) return BM3_ERR_ARGUMENT;
-    /* scalars as PyTorch's Adam forms them (double), applied in float like its tensor ops */
-    const double bc1 = 1.0 - std::pow(beta1, (double) step);
-    const double bc2 = 1.0 - std::pow(beta2, (double) step);
-    const bm3cpu::AdamScalars s = {(float) beta1, (float) beta2, (float) (1.0 - beta1), (float) (1.0 - beta2),
-                                   (float) (lr / bc1), (float) (1.0 / std::sqrt(bc2)), (float) eps};
+    const bm3cpu::AdamScalars s = bm3cpu::adam_scalars(lr, beta1, beta2, eps, step);
     const int64_t block = 1 << 14; /* 64 KB of each array per block: fits L2 alongside the others */
     const int64_t blocks = (n + block - 1) / block;
     #pragma omp parallel for schedule(static) if (blocks >= 4)
     for (int64_t b = 0; b < blocks; ++b) {
         bm3cpu::adam_range(param, grad, exp_avg, exp_avg_sq, b * block, std::min(n, (b + 1) * block), s);
+    }
+    return BM3_OK;
+}
+
+int bm3_cpu_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                      const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
+                      double lr, double beta1, double beta2, double eps) {
+    if (!param || !row_index || !exp_avg || !exp_avg_sq || !row_steps || rows <= 0 || d <= 0 || n_index < 0
+        || (n_index > 0 && !grad_rows)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    for (int64_t k = 0; k < n_index; ++k) {
+        if (row_index[k] < 0 || row_index[k] >= rows) return BM3_ERR_INDEX;
+        if (k > 0 && row_index[k] <= row_index[k - 1]) return BM3_ERR_ARGUMENT; /* not strictly increasing */
+    }
+    /* rows of 4096 floats: one row is enough work per iteration; distinct rows, so race-free */
+    #pragma omp parallel for schedule(static) if (n_index * d >= (1 << 16))
+    for (int64_t k = 0; k < n_index; ++k) {
+        const int64_t r = row_index[k];
+        const bm3cpu::AdamScalars s = bm3cpu::adam_scalars(lr, beta1, beta2, eps, ++row_steps[r]);
+        const int64_t off = r * d;
+        bm3cpu::adam_range(param + off, grad_rows + k * d, exp_avg + off, exp_avg_sq + off, 0, d, s);
     }
     return BM3_OK;
 }

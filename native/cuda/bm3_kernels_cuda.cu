@@ -182,17 +182,48 @@ bool csr_args_ok(int32_t n_rows, const int32_t* row_ptr, int64_t d) {
 }  // namespace
 
 
-/* one thread per output element; indices are trusted (checked on the host side of the CPU twin) */
+/* one thread per output element; indices are trusted (checked on the host side of the CPU twin);
+ * row_ids == NULL keys row r as r, else as row_ids[r] (a matrix holding some rows of a larger one) */
 __global__ void dropout_gather_kernel(const float* __restrict__ src, int64_t d,
                                       const int64_t* __restrict__ index, int64_t batch,
+                                      const int64_t* __restrict__ row_ids,
                                       uint32_t threshold, float scale, uint64_t seed,
                                       float* __restrict__ out) {
     const int64_t e = (int64_t) blockIdx.x * blockDim.x + threadIdx.x;
     if (e >= batch * d) return;
     const int64_t b = e / d, c = e - b * d;
     const int64_t r = index[b];
-    const uint64_t element = (uint64_t) r * (uint64_t) d + (uint64_t) c;
+    const uint64_t element = (uint64_t) (row_ids ? row_ids[r] : r) * (uint64_t) d + (uint64_t) c;
     out[e] = bm3_dropout_keep(seed, element, threshold) ? src[r * d + c] * scale : 0.0f;
+}
+
+/* one block per updated row: thread 0 advances the row's step count, the block shares its scalars */
+__global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int64_t* __restrict__ row_index,
+                                 const float* __restrict__ grad_rows, float* __restrict__ m_buf,
+                                 float* __restrict__ v_buf, int64_t* __restrict__ row_steps,
+                                 double lr, double beta1, double beta2, float eps) {
+    __shared__ float step_size, inv_sqrt_bc2;
+    const int64_t k = blockIdx.x;
+    const int64_t r = row_index[k];
+    if (threadIdx.x == 0) {
+        const int64_t step = ++row_steps[r];
+        const double bc1 = 1.0 - pow(beta1, (double) step);
+        const double bc2 = 1.0 - pow(beta2, (double) step);
+        step_size = (float) (lr / bc1);
+        inv_sqrt_bc2 = (float) (1.0 / sqrt(bc2));
+    }
+    __syncthreads();
+    const float b1 = (float) beta1, b2 = (float) beta2;
+    const float omb1 = (float) (1.0 - beta1), omb2 = (float) (1.0 - beta2);
+    for (int64_t c = threadIdx.x; c < d; c += blockDim.x) {
+        const int64_t i = r * d + c;
+        const float g = grad_rows[k * d + c];
+        const float m = m_buf[i] * b1 + g * omb1;
+        const float v = v_buf[i] * b2 + g * g * omb2;
+        m_buf[i] = m;
+        v_buf[i] = v;
+        param[i] -= step_size * m / (sqrtf(v) * inv_sqrt_bc2 + eps);
+    }
 }
 
 __global__ void adam_kernel(float* __restrict__ param, const float* __restrict__ grad,
@@ -259,8 +290,8 @@ int bm3_cuda_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p
                           grad_p, loss_out, stream);
 }
 
-int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
-                                int64_t batch, float p, uint64_t seed, float* out, void* stream) {
+static int dropout_gather(const float* src, int64_t rows, int64_t d, const int64_t* index, int64_t batch,
+                          const int64_t* row_ids, float p, uint64_t seed, float* out, void* stream) {
     if (!src || !index || !out || rows <= 0 || d <= 0 || batch < 0 || !(p >= 0.0f && p < 1.0f)) {
         return BM3_ERR_ARGUMENT;
     }
@@ -269,7 +300,32 @@ int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const
     const int threads = 256;
     const int64_t blocks = (total + threads - 1) / threads;
     dropout_gather_kernel<<<(unsigned) blocks, threads, 0, (cudaStream_t) stream>>>(
-        src, d, index, batch, bm3_dropout_threshold(p), (float) (1.0 / (1.0 - (double) p)), seed, out);
+        src, d, index, batch, row_ids, bm3_dropout_threshold(p), (float) (1.0 / (1.0 - (double) p)), seed, out);
+    return status_of(cudaGetLastError());
+}
+
+int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                int64_t batch, float p, uint64_t seed, float* out, void* stream) {
+    return dropout_gather(src, rows, d, index, batch, NULL, p, seed, out, stream);
+}
+
+int bm3_cuda_dropout_gather_rows_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                     int64_t batch, const int64_t* row_ids, float p, uint64_t seed,
+                                     float* out, void* stream) {
+    if (!row_ids) return BM3_ERR_ARGUMENT;
+    return dropout_gather(src, rows, d, index, batch, row_ids, p, seed, out, stream);
+}
+
+int bm3_cuda_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                       const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
+                       double lr, double beta1, double beta2, double eps, void* stream) {
+    if (!param || !row_index || !exp_avg || !exp_avg_sq || !row_steps || rows <= 0 || d <= 0 || n_index < 0
+        || (n_index > 0 && !grad_rows)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    if (n_index == 0) return BM3_OK;
+    adam_rows_kernel<<<(unsigned) n_index, 256, 0, (cudaStream_t) stream>>>(
+        param, d, row_index, grad_rows, exp_avg, exp_avg_sq, row_steps, lr, beta1, beta2, (float) eps);
     return status_of(cudaGetLastError());
 }
 

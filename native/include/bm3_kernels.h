@@ -129,6 +129,15 @@ int bm3_cpu_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const 
                                int64_t batch, float p, uint64_t seed, float* out);
 
 /*
+ * The same draw for a matrix that holds only some rows of the full one: row k of src is row
+ * row_ids[k] (>= 0) of the full matrix, and the mask of out[b, c] is keyed by
+ * row_ids[index[b]] * d + c. So gathering from a projection of only the batch's rows (BM3's fast
+ * mode) gives exactly the values gathering from the full matrix's dropout would.
+ */
+int bm3_cpu_dropout_gather_rows_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                    int64_t batch, const int64_t* row_ids, float p, uint64_t seed,
+                                    float* out);
+/*
  * One Adam step (PyTorch's torch.optim.Adam without weight decay or amsgrad) fused into a
  * single pass over n parameters: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
  * param -= (lr / (1 - b1^step)) * m / (sqrt(v) / sqrt(1 - b2^step) + eps). step >= 1 is the
@@ -137,6 +146,18 @@ int bm3_cpu_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const 
 int bm3_cpu_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
                       int64_t n, double lr, double beta1, double beta2, double eps, int64_t step);
 
+/*
+ * Row-sparse ("lazy") Adam: updates only rows row_index[k] of a rows x d parameter, with gradient
+ * row k of grad_rows (n_index x d). row_index must be strictly increasing within [0, rows) (so no
+ * two threads touch one row). Each row keeps its own step count in row_steps (rows entries,
+ * incremented here) for its bias correction; untouched rows keep their parameters and moments.
+ * (PyTorch's SparseAdam uses one step count per tensor instead.) Per row the arithmetic is
+ * bm3_cpu_adam_step's with that row's step, so a row updated every step follows dense Adam
+ * bit for bit.
+ */
+int bm3_cpu_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                      const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
+                      double lr, double beta1, double beta2, double eps);
 /* ---------------------------------------------------------------- CUDA (libbm3cuda.so) */
 /* Same semantics as the CPU twins; all pointers are device pointers except where noted.
  * Indices are NOT range-checked on the device (it would need a synchronisation): validate
@@ -164,6 +185,13 @@ int bm3_cuda_bootstrap_loss_i32(const float* p, int64_t p_rows, const int32_t* p
 /* CUDA twins of the dropout gather and the fused Adam step (device pointers, stream as void*). */
 int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
                                 int64_t batch, float p, uint64_t seed, float* out, void* stream);
+int bm3_cuda_dropout_gather_rows_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
+                                     int64_t batch, const int64_t* row_ids, float p, uint64_t seed,
+                                     float* out, void* stream);
+/* row_index is NOT checked for order or range on the device: the caller guarantees it. */
+int bm3_cuda_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                       const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
+                       double lr, double beta1, double beta2, double eps, void* stream);
 int bm3_cuda_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
                        int64_t n, double lr, double beta1, double beta2, double eps, int64_t step,
                        void* stream);

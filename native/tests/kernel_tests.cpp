@@ -542,6 +542,73 @@ void test_adam_cpu(std::mt19937& rng) {
     report(bm3_cpu_adam_step(&x, &x, &x, &x, 1, 1e-3, 0.9, 0.999, 1e-8, 0) == BM3_ERR_ARGUMENT, "adam rejects step 0", "");
 }
 
+
+/* A subset matrix with row ids draws exactly what the full matrix's rows draw. */
+void test_dropout_rows_cpu(std::mt19937& rng) {
+    const int64_t rows = 200, d = 19;
+    std::vector<float> full((size_t) (rows * d));
+    std::normal_distribution<float> nd(0.f, 1.f);
+    for (float& v : full) v = nd(rng);
+    const std::vector<int64_t> ids = {3, 50, 51, 199};          /* rows kept in the subset */
+    std::vector<float> sub;
+    for (int64_t r : ids) sub.insert(sub.end(), full.begin() + r * d, full.begin() + (r + 1) * d);
+    const std::vector<int64_t> pos = {2, 0, 2, 3, 1};             /* gather in subset positions */
+    std::vector<int64_t> global;
+    for (int64_t k : pos) global.push_back(ids[(size_t) k]);
+    std::vector<float> want(pos.size() * (size_t) d), got(pos.size() * (size_t) d, -1.f);
+    bm3_cpu_dropout_gather_i64(full.data(), rows, d, global.data(), (int64_t) global.size(), 0.5f, 123u, want.data());
+    const int st = bm3_cpu_dropout_gather_rows_i64(sub.data(), (int64_t) ids.size(), d, pos.data(), (int64_t) pos.size(),
+                                                   ids.data(), 0.5f, 123u, got.data());
+    report(st == BM3_OK && got == want, "dropout gather with row ids equals gathering the full matrix's draw", "");
+    report(bm3_cpu_dropout_gather_rows_i64(sub.data(), (int64_t) ids.size(), d, pos.data(), 1, NULL, 0.5f, 1u, got.data())
+               == BM3_ERR_ARGUMENT, "dropout gather with row ids rejects a null row_ids", "");
+    const std::vector<int64_t> neg = {3, -1, 51, 199};
+    report(bm3_cpu_dropout_gather_rows_i64(sub.data(), (int64_t) ids.size(), d, pos.data(), 1, neg.data(), 0.5f, 1u, got.data())
+               == BM3_ERR_INDEX, "dropout gather with row ids rejects a negative row id", "");
+}
+
+/* Lazy Adam: touched rows follow dense Adam with their own step counts, untouched rows stay. */
+void test_adam_rows_cpu(std::mt19937& rng) {
+    const int64_t rows = 9, d = 300;
+    std::normal_distribution<float> nd(0.f, 1.f);
+    std::vector<float> p((size_t) (rows * d)), m(p.size(), 0.f), v(p.size(), 0.f);
+    for (float& x : p) x = nd(rng);
+    const std::vector<float> p0 = p;
+    std::vector<int64_t> steps((size_t) rows, 0);
+    /* dense per-row reference: row r runs bm3_cpu_adam_step on its own slice with its own count */
+    std::vector<float> rp = p, rm = m, rv = v;
+    std::vector<int64_t> rsteps((size_t) rows, 0);
+    const std::vector<std::vector<int64_t>> touched = {{0, 2, 8}, {2, 3}, {0, 2, 5, 8}};
+    int st = BM3_OK;
+    for (const std::vector<int64_t>& idx : touched) {
+        std::vector<float> g(idx.size() * (size_t) d);
+        for (float& x : g) x = nd(rng);
+        st |= bm3_cpu_adam_rows(p.data(), rows, d, idx.data(), (int64_t) idx.size(), g.data(), m.data(), v.data(),
+                                steps.data(), 1e-3, 0.9, 0.999, 1e-8);
+        for (size_t k = 0; k < idx.size(); ++k) {
+            const int64_t r = idx[k];
+            st |= bm3_cpu_adam_step(rp.data() + r * d, g.data() + k * d, rm.data() + r * d, rv.data() + r * d, d,
+                                    1e-3, 0.9, 0.999, 1e-8, ++rsteps[(size_t) r]);
+        }
+    }
+    report(st == BM3_OK && p == rp && m == rm && v == rv && steps == rsteps,
+           "adam rows equals per-row dense Adam with per-row step counts, bit for bit", "");
+    bool untouched = true;
+    for (int64_t r : {1, 4, 6, 7}) {
+        for (int64_t c = 0; c < d; ++c) untouched = untouched && p[(size_t) (r * d + c)] == p0[(size_t) (r * d + c)];
+        untouched = untouched && steps[(size_t) r] == 0;
+    }
+    report(untouched, "adam rows leaves untouched rows and their step counts alone", "");
+    const std::vector<int64_t> unsorted = {2, 1}, dup = {2, 2}, out = {9};
+    std::vector<float> g(2 * (size_t) d, 0.f);
+    report(bm3_cpu_adam_rows(p.data(), rows, d, unsorted.data(), 2, g.data(), m.data(), v.data(), steps.data(), 1e-3, 0.9, 0.999, 1e-8)
+               == BM3_ERR_ARGUMENT, "adam rows rejects unsorted rows", "");
+    report(bm3_cpu_adam_rows(p.data(), rows, d, dup.data(), 2, g.data(), m.data(), v.data(), steps.data(), 1e-3, 0.9, 0.999, 1e-8)
+               == BM3_ERR_ARGUMENT, "adam rows rejects a duplicate row", "");
+    report(bm3_cpu_adam_rows(p.data(), rows, d, out.data(), 1, g.data(), m.data(), v.data(), steps.data(), 1e-3, 0.9, 0.999, 1e-8)
+               == BM3_ERR_INDEX, "adam rows rejects a row out of range", "");
+}
+
 #ifdef BM3_WITH_CUDA
 
 template <typename T>
@@ -676,6 +743,51 @@ void test_cuda_dropout_adam(std::mt19937& rng) {
     cudaFree(ds); cudaFree(di); cudaFree(dout); cudaFree(dp); cudaFree(dg); cudaFree(dm); cudaFree(dv);
     cudaStreamDestroy(stream);
 }
+
+void test_cuda_rows(std::mt19937& rng) {
+    cudaStream_t stream;
+    cudaStreamCreate(&stream);
+    const int64_t rows = 40, d = 64;
+    std::normal_distribution<float> nd(0.f, 1.f);
+    std::vector<float> src((size_t) (rows * d));
+    for (float& v : src) v = nd(rng);
+    const std::vector<int64_t> ids = {7, 9, 30, 1000000}, pos = {3, 1, 1, 0, 2};
+    const int64_t sub_rows = (int64_t) ids.size();
+    std::vector<float> want(pos.size() * (size_t) d);
+    bm3_cpu_dropout_gather_rows_i64(src.data(), sub_rows, d, pos.data(), (int64_t) pos.size(), ids.data(), 0.5f, 5u, want.data());
+    float* ds = to_device(src); int64_t* di = to_device(ids); int64_t* dpos = to_device(pos);
+    float* dout = NULL;
+    cudaMalloc(&dout, want.size() * sizeof(float));
+    const int st = bm3_cuda_dropout_gather_rows_i64(ds, sub_rows, d, dpos, (int64_t) pos.size(), di, 0.5f, 5u, dout, stream);
+    cudaStreamSynchronize(stream);
+    if (cuda_ok("cuda dropout gather rows")) {
+        report(st == BM3_OK && to_host(dout, want.size()) == want, "cuda dropout gather with row ids equals the CPU bit for bit", "");
+    }
+    std::vector<float> p((size_t) (rows * d)), zeros(p.size(), 0.f);
+    for (float& v : p) v = nd(rng);
+    std::vector<float> cp = p, cm = zeros, cv = zeros;
+    std::vector<int64_t> csteps((size_t) rows, 0);
+    float* dp = to_device(p); float* dm = to_device(zeros); float* dv = to_device(zeros);
+    int64_t* dsteps = to_device(csteps);
+    int st2 = BM3_OK;
+    for (const std::vector<int64_t>& idx : {std::vector<int64_t>{0, 5, 39}, std::vector<int64_t>{5, 6}}) {
+        std::vector<float> g(idx.size() * (size_t) d);
+        for (float& v : g) v = nd(rng);
+        bm3_cpu_adam_rows(cp.data(), rows, d, idx.data(), (int64_t) idx.size(), g.data(), cm.data(), cv.data(),
+                          csteps.data(), 1e-3, 0.9, 0.999, 1e-8);
+        int64_t* didx = to_device(idx); float* dg = to_device(g);
+        st2 |= bm3_cuda_adam_rows(dp, rows, d, didx, (int64_t) idx.size(), dg, dm, dv, dsteps, 1e-3, 0.9, 0.999, 1e-8, stream);
+        cudaStreamSynchronize(stream);
+        cudaFree(didx); cudaFree(dg);
+    }
+    if (cuda_ok("cuda adam rows")) {
+        std::vector<double> ref(cp.begin(), cp.end());
+        report(st2 == BM3_OK && to_host(dsteps, csteps.size()) == csteps, "cuda adam rows status and per-row step counts", "");
+        check_close("cuda adam rows vs CPU", to_host(dp, p.size()), ref, 1e-6);
+    }
+    cudaFree(ds); cudaFree(di); cudaFree(dpos); cudaFree(dout); cudaFree(dp); cudaFree(dm); cudaFree(dv); cudaFree(dsteps);
+    cudaStreamDestroy(stream);
+}
 #endif
 
 }  // namespace
@@ -691,9 +803,12 @@ int main() {
     test_loss_cpu(rng);
     test_dropout_cpu(rng);
     test_adam_cpu(rng);
+    test_dropout_rows_cpu(rng);
+    test_adam_rows_cpu(rng);
 #ifdef BM3_WITH_CUDA
     test_cuda(rng);
     test_cuda_dropout_adam(rng);
+    test_cuda_rows(rng);
 #endif
     std::printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 ? 0 : 1;

@@ -237,24 +237,44 @@ public final class Kernels {
      * gathered (duplicate indices share a mask). Use a fresh seed per step and matrix.
      */
     public static Tensor dropoutGather(Tensor src, Tensor index, double p, long seed) {
+        return dropoutGather(src, index, null, p, seed);
+    }
+
+    /**
+     * {@link #dropoutGather(Tensor, Tensor, double, long)} on a matrix that holds only some rows
+     * of the full one: row k of {@code src} is row {@code rowIds[k]} of the full matrix, whose
+     * draw the result reproduces ({@code rowIds}: int64, one entry per row of src, >= 0; null
+     * means src is the full matrix).
+     */
+    public static Tensor dropoutGather(Tensor src, Tensor index, Tensor rowIds, double p, long seed) {
         requireAvailable();
         requireFloatMatrix("src", src);
         requireIndex("index", index);
         if (isInt32(index)) {
             throw new IllegalArgumentException("index must be int64 for dropoutGather");
         }
+        if (rowIds != null) {
+            requireIndex("rowIds", rowIds);
+            if (isInt32(rowIds) || rowIds.numel() != src.size(0)) {
+                throw new IllegalArgumentException("rowIds must be int64 with one entry per row of src (" + src.size(0)
+                        + "), got " + rowIds.numel());
+            }
+        }
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout probability " + p + " is outside [0, 1)");
         }
         long batch = index.numel();
         Tensor out = torch.empty(new long[] {batch, src.size(1)}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
-        int status = NativeKernels.dropoutGather(src.data_ptr_float(), src.size(0), src.size(1), index.data_ptr_long(),
-                batch, (float) p, seed, out.data_ptr_float());
+        int status = rowIds == null
+                ? NativeKernels.dropoutGather(src.data_ptr_float(), src.size(0), src.size(1), index.data_ptr_long(),
+                        batch, (float) p, seed, out.data_ptr_float())
+                : NativeKernels.dropoutGatherRows(src.data_ptr_float(), src.size(0), src.size(1), index.data_ptr_long(),
+                        batch, rowIds.data_ptr_long(), (float) p, seed, out.data_ptr_float());
         if (status == NativeKernels.ERR_INDEX) {
             String where = firstOutOfRange("index", index, src.size(0));
-            throw new IllegalArgumentException(where != null ? where : "an index is out of range");
+            throw new IllegalArgumentException(where != null ? where : "a row id is negative");
         }
-        check("bm3_cpu_dropout_gather_i64", status);
+        check("bm3_cpu_dropout_gather", status);
         return out;
     }
 
@@ -275,6 +295,44 @@ public final class Kernels {
         }
         check("bm3_cpu_adam_step", NativeKernels.adamStep(param.data_ptr_float(), grad.data_ptr_float(),
                 expAvg.data_ptr_float(), expAvgSq.data_ptr_float(), param.numel(), lr, beta1, beta2, eps, step));
+    }
+
+    /**
+     * Row-sparse (lazy) Adam in place: rows {@code rowIndex} (int64, strictly increasing, in
+     * range) of the {@code rows x d} parameter take one Adam step with {@code gradRows}
+     * ({@code rowIndex.numel() x d}); {@code rowSteps} (int64, one count per row) holds each row's
+     * step count for its bias correction. Untouched rows keep their values and moments.
+     */
+    public static void adamRows(Tensor param, Tensor rowIndex, Tensor gradRows, Tensor expAvg, Tensor expAvgSq,
+                                Tensor rowSteps, double lr, double beta1, double beta2, double eps) {
+        requireAvailable();
+        requireFloatMatrix("param", param);
+        requireSameShape("param", param, "expAvg", expAvg);
+        requireSameShape("param", param, "expAvgSq", expAvgSq);
+        requireIndex("rowIndex", rowIndex);
+        requireIndex("rowSteps", rowSteps);
+        if (isInt32(rowIndex) || isInt32(rowSteps) || rowSteps.numel() != param.size(0)) {
+            throw new IllegalArgumentException("adamRows: rowIndex and rowSteps must be int64, rowSteps with one entry per row");
+        }
+        long n = rowIndex.numel();
+        if (n == 0) {
+            return; // an empty tensor's data pointer may be null
+        }
+        requireFloatMatrix("gradRows", gradRows);
+        if (gradRows.size(0) != n || gradRows.size(1) != param.size(1)) {
+            throw new IllegalArgumentException("gradRows is " + gradRows.size(0) + " x " + gradRows.size(1) + ", expected "
+                    + n + " x " + param.size(1));
+        }
+        int status = NativeKernels.adamRows(param.data_ptr_float(), param.size(0), param.size(1), rowIndex.data_ptr_long(),
+                n, gradRows.data_ptr_float(), expAvg.data_ptr_float(), expAvgSq.data_ptr_float(),
+                rowSteps.data_ptr_long(), lr, beta1, beta2, eps);
+        if (status == NativeKernels.ERR_INDEX) {
+            throw new IllegalArgumentException(firstOutOfRange("rowIndex", rowIndex, param.size(0)));
+        }
+        if (status == NativeKernels.ERR_ARGUMENT) {
+            throw new IllegalArgumentException("adamRows: rowIndex must be strictly increasing (distinct, sorted rows)");
+        }
+        check("bm3_cpu_adam_rows", status);
     }
 
     // ------------------------------------------------------------------ validation

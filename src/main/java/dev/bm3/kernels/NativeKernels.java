@@ -102,6 +102,23 @@ public final class NativeKernels {
                                            @Cast("const int64_t*") LongPointer index, long batch, float p,
                                            @Cast("uint64_t") long seed, FloatPointer out);
 
+    /**
+     * The same draw on a matrix holding some rows of the full one: row k of src is row
+     * {@code rowIds[k]} of the full matrix ({@code bm3_cpu_dropout_gather_rows_i64}).
+     */
+    @Name("bm3_cpu_dropout_gather_rows_i64")
+    public static native int dropoutGatherRows(@Cast("const float*") FloatPointer src, long rows, long d,
+                                               @Cast("const int64_t*") LongPointer index, long batch,
+                                               @Cast("const int64_t*") LongPointer rowIds, float p,
+                                               @Cast("uint64_t") long seed, FloatPointer out);
+
+    /** Row-sparse (lazy) Adam with per-row step counts ({@code bm3_cpu_adam_rows}). */
+    @Name("bm3_cpu_adam_rows")
+    public static native int adamRows(FloatPointer param, long rows, long d, @Cast("const int64_t*") LongPointer rowIndex,
+                                      long nIndex, @Cast("const float*") FloatPointer gradRows, FloatPointer expAvg,
+                                      FloatPointer expAvgSq, @Cast("int64_t*") LongPointer rowSteps, double lr,
+                                      double beta1, double beta2, double eps);
+
     /** One fused Adam step over n parameters ({@code bm3_cpu_adam_step}). */
     @Name("bm3_cpu_adam_step")
     public static native int adamStep(FloatPointer param, @Cast("const float*") FloatPointer grad, FloatPointer expAvg,

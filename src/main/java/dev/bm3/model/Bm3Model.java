@@ -29,6 +29,14 @@ import java.util.List;
  * <p>Online rows are gathered before the predictor rather than after: the predictor is row-wise,
  * so values and gradients are the same as the reference's predictor-then-gather, without the
  * catalogue-sized product.
+ *
+ * <p>{@code train_mode=fast} removes the remaining catalogue-sized work from a step: only the
+ * batch's unique items' raw feature rows are gathered and projected (a fresh autograd leaf per
+ * step, so no catalogue-sized feature gradient exists), the native dropout targets are keyed by
+ * item id (the same masks as exact mode's full draw), and the feature tables take a row-sparse
+ * lazy Adam step ({@link RowSparseAdam}) on those rows only. The loss and every gradient are
+ * the same as exact mode's for the same parameters; what differs is Adam on feature rows a step
+ * did not touch (exact mode keeps moving them through their momentum, fast mode leaves them).
  */
 public final class Bm3Model implements Model {
     private final TrainConfig config;
@@ -50,6 +58,15 @@ public final class Bm3Model implements Model {
     private final Tensor predBias;
     private final List<Tensor> parameters = new ArrayList<>();
     private final ParameterOptimizer optimizer;
+    /** Fast mode only (else null): lazy Adam of the feature tables. */
+    private final RowSparseAdam featureOptimizer;
+    /**
+     * Fast mode, set by each loss: the batch's unique items (int64, increasing) and each
+     * modality's gathered feature rows (the autograd leaves whose gradients the step applies).
+     * Borrowed from the step's scope: valid until it closes.
+     */
+    private Tensor stepRows;
+    private final List<Tensor> stepFeatureRows = new ArrayList<>();
 
     private StepPhases phases;
     private Tensor scoreUsers;
@@ -80,16 +97,33 @@ public final class Bm3Model implements Model {
             itemEmb = param(xavierUniform(nItems, d));
             for (FeatureMatrix f : data.modalities().values()) {
                 modalityNames.add(f.name());
-                features.add(param(Tensors.fromFloats(f.data(), f.rows(), f.cols(), dtype, device)));
+                Tensor table = param(Tensors.fromFloats(f.data(), f.rows(), f.cols(), dtype, device));
+                if (fast()) {
+                    table.requires_grad_(false); // trained through each step's gathered rows
+                }
+                features.add(table);
                 projWeights.add(param(xavierNormal(d, f.cols())));
                 projBiases.add(param(defaultBias(d, f.cols())));
             }
             predWeight = param(xavierNormal(d, d));
             predBias = param(defaultBias(d, d));
         }
+        List<Tensor> dense = new ArrayList<>(parameters);
+        if (fast()) {
+            dense.removeAll(features);
+            featureOptimizer = kernels.fusedAdam()
+                    ? new RowSparseAdam.Native(features, config.learningRate())
+                    : new RowSparseAdam.Torch(features, config.learningRate());
+        } else {
+            featureOptimizer = null;
+        }
         optimizer = kernels.fusedAdam()
-                ? new ParameterOptimizer.Fused(parameters, config.learningRate())
-                : new ParameterOptimizer.Torch(parameters, config.learningRate());
+                ? new ParameterOptimizer.Fused(dense, config.learningRate())
+                : new ParameterOptimizer.Torch(dense, config.learningRate());
+    }
+
+    private boolean fast() {
+        return config.trainMode().equals("fast");
     }
 
     private Tensor param(Tensor t) {
@@ -146,7 +180,7 @@ public final class Bm3Model implements Model {
     Targets drawTargets() {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor[] h = encode();
-            return kernels.targets().draw(h[0], h[1], latents(), config.dropout());
+            return kernels.targets().draw(h[0], h[1], latents(), null, config.dropout());
         }
     }
 
@@ -170,9 +204,19 @@ public final class Bm3Model implements Model {
         Tensor hu = h[0];
         Tensor hi = h[1];
         lap(StepPhases.Phase.PROPAGATION);
-        List<Tensor> latents = latents();
+        List<Tensor> latents;
+        Tensor latentRows = null;   // fast mode: the item id of each latent row
+        Tensor latentIndex = i;     // each batch row's row in the latents
+        if (fast()) {
+            int[][] unique = uniqueWithInverse(items);
+            latentRows = Tensors.fromInts(unique[0], device);
+            latentIndex = Tensors.fromInts(unique[1], device);
+            latents = projectRows(latentRows);
+        } else {
+            latents = latents();
+        }
         lap(StepPhases.Phase.PROJECTIONS);
-        Targets t = fixed != null ? fixed : kernels.targets().draw(hu, hi, latents, config.dropout());
+        Targets t = fixed != null ? fixed : kernels.targets().draw(hu, hi, latents, latentRows, config.dropout());
         Tensor targetItems = t.items(i); // shared by the user->item and every alignment term
         Tensor targetUsers = t.users(u);
         int modalities = latents.size();
@@ -186,7 +230,8 @@ public final class Bm3Model implements Model {
         weights[1] = 1;
         for (int m = 0; m < modalities; m++) {
             targets[2 + 2 * m] = targetItems;       // inter-modality alignment: Q_m[i] vs T_I[i]
-            targets[3 + 2 * m] = t.modality(m, i);  // intra-modality masking: Q_m[i] vs T_m[i]
+            // intra-modality masking: Q_m[i] vs T_m[i] (fixed targets hold every item's rows)
+            targets[3 + 2 * m] = fixed != null ? fixed.modality(m, i) : t.modality(m, latentIndex);
             blocks[2 + 2 * m] = 2 + m;
             blocks[3 + 2 * m] = 2 + m;
             weights[2 + 2 * m] = config.clWeight();
@@ -198,7 +243,7 @@ public final class Bm3Model implements Model {
         rows[0] = hu.index_select(0, u);
         rows[1] = hi.index_select(0, i);
         for (int m = 0; m < modalities; m++) {
-            rows[2 + m] = latents.get(m).index_select(0, i);
+            rows[2 + m] = latents.get(m).index_select(0, latentIndex);
         }
         Tensor online = predictor(torch.cat(new TensorVector(rows), 0));
         CosineTerms.Result r = kernels.cosine().terms(online, users.length, blocks, targets, weights);
@@ -214,10 +259,72 @@ public final class Bm3Model implements Model {
         return new LossTerms(total, v[0], v[1], align, mask, reg.item_double());
     }
 
+    /**
+     * Fast mode: z_m for the given items only, from their raw feature rows gathered into fresh
+     * autograd leaves (remembered for the step's lazy Adam update).
+     */
+    private List<Tensor> projectRows(Tensor rows) {
+        stepRows = rows;
+        stepFeatureRows.clear();
+        List<Tensor> latents = new ArrayList<>();
+        for (int m = 0; m < features.size(); m++) {
+            Tensor leaf = features.get(m).index_select(0, rows);
+            leaf.requires_grad_(true);
+            stepFeatureRows.add(leaf);
+            latents.add(torch.linear(leaf, projWeights.get(m), new TensorOptional(projBiases.get(m))));
+        }
+        return latents;
+    }
+
+    /** The sorted distinct values of {@code items} and, per entry, its position among them. */
+    static int[][] uniqueWithInverse(int[] items) {
+        int[] sorted = items.clone();
+        java.util.Arrays.sort(sorted);
+        int n = 0;
+        for (int k = 0; k < sorted.length; k++) {
+            if (k == 0 || sorted[k] != sorted[k - 1]) {
+                sorted[n++] = sorted[k];
+            }
+        }
+        int[] unique = java.util.Arrays.copyOf(sorted, n);
+        int[] inverse = new int[items.length];
+        for (int b = 0; b < items.length; b++) {
+            inverse[b] = java.util.Arrays.binarySearch(unique, items[b]);
+        }
+        return new int[][] {unique, inverse};
+    }
+
+    /**
+     * Fast mode, after {@link #computeGradients}: the rows the step touched and, per modality,
+     * their feature gradients (borrowed from the step's scope). Empty in exact mode.
+     */
+    List<Tensor> featureRowGradients() {
+        List<Tensor> grads = new ArrayList<>();
+        for (Tensor leaf : stepFeatureRows) {
+            grads.add(leaf.grad());
+        }
+        return grads;
+    }
+
+    /** Fast mode: the unique items of the last loss (int64), borrowed from its scope. */
+    Tensor stepRows() {
+        return stepRows;
+    }
+
     @Override
     public double trainStep(int[] users, int[] items) {
         double value = computeGradients(users, items);
         optimizer.step();
+        if (featureOptimizer != null) {
+            for (int m = 0; m < stepFeatureRows.size(); m++) {
+                Tensor grad = stepFeatureRows.get(m).grad();
+                if (grad.defined()) {
+                    featureOptimizer.step(m, stepRows, grad);
+                }
+            }
+            stepFeatureRows.clear();
+            stepRows = null;
+        }
         if (phases != null) {
             phases.lap(StepPhases.Phase.OPTIMIZER);
             phases.endStep();
@@ -348,6 +455,9 @@ public final class Bm3Model implements Model {
     public void saveTrainingState(Path file) {
         ParameterArchive.write(file, "param.", parameterNames(), parameters(), archive -> {
             optimizer.save(archive, "optimizer");
+            if (featureOptimizer != null) {
+                featureOptimizer.save(archive, "feature_optimizer");
+            }
             // random streams: LibTorch's generator (the torch path's dropout) and the native draw counter
             archive.write("rng.torch", torch.getDefaultCPUGenerator().get_state());
             long draws = kernels.targets() instanceof TargetSampler.Native n ? n.step() : 0L;
@@ -360,6 +470,9 @@ public final class Bm3Model implements Model {
         invalidateScores();
         ParameterArchive.read(file, "the training state", "param.", parameterNames(), parameters(), archive -> {
             optimizer.load(archive, "optimizer");
+            if (featureOptimizer != null) {
+                featureOptimizer.load(archive, "feature_optimizer");
+            }
             Tensor state = new Tensor();
             archive.read("rng.torch", state);
             torch.getDefaultCPUGenerator().set_state(state);
@@ -375,6 +488,9 @@ public final class Bm3Model implements Model {
     public void close() {
         invalidateScores();
         optimizer.close();
+        if (featureOptimizer != null) {
+            featureOptimizer.close();
+        }
         for (int k = parameters.size() - 1; k >= 0; k--) {
             parameters.get(k).close();
         }

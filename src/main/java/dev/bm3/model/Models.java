@@ -16,9 +16,14 @@ public final class Models {
 
     /**
      * Creates the model; seed LibTorch first for a reproducible initialisation. {@code notices}
-     * receives one line when {@code kernels=native} falls back to LibTorch (and why).
+     * receives one line when {@code kernels=native} falls back to LibTorch (and why), or when
+     * {@code train_mode=fast} is asked of a model it does not apply to.
      */
     public static Model create(Dataset data, TrainConfig config, Device device, Consumer<String> notices) {
+        if (config.trainMode().equals("fast") && !config.model().equals("bm3")) {
+            // the baselines' features are frozen and their steps already scale with the batch
+            notices.accept("train_mode: fast applies to bm3 only; " + config.model() + " trains as usual");
+        }
         return switch (config.model()) {
             case "pop" -> new PopularityModel(data);
             case "bm3" -> bm3(data, config, device, notices);

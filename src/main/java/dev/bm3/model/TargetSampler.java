@@ -10,13 +10,20 @@ import java.util.List;
 
 /** Draws a step's dropout {@link Targets} from the online matrices. */
 interface TargetSampler {
-    Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, double p);
+    /**
+     * @param latents    the modality latents z_m: every item's, or (fast mode) only some items'
+     * @param latentRows null when {@code latents} hold every item; else the item id of each of
+     *                   their rows (int64), so a sampler can key its draw by item
+     */
+    Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, Tensor latentRows, double p);
 
     /**
      * LibTorch's {@code dropout} on the FULL matrices (the reference's composite), drawn from
      * LibTorch's default generator in the reference's order: users, items, then each modality.
+     * On fast mode's partial latents it draws over their rows only: the same distribution, not
+     * the same numbers as a full draw.
      */
-    TargetSampler TORCH = (hu, hi, latents, p) -> {
+    TargetSampler TORCH = (hu, hi, latents, latentRows, p) -> {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor tu = torch.dropout(hu.detach(), p, true);
             Tensor ti = torch.dropout(hi.detach(), p, true);
@@ -50,7 +57,8 @@ interface TargetSampler {
      * The native counter-based draw: the mask of element (r, c) of matrix k at step s is a hash of
      * (seed, s, k, r, c), so the full-matrix draw is evaluated only at the gathered rows (a few
      * thousand instead of the whole catalogue) and duplicate rows share their mask, exactly as
-     * gathering from a materialised dropout. Deterministic for a seed and step.
+     * gathering from a materialised dropout. Deterministic for a seed and step. Partial latents
+     * (fast mode) are keyed by item id, so they draw exactly the full matrices' masks.
      */
     final class Native implements TargetSampler {
         private final long seed;
@@ -70,7 +78,7 @@ interface TargetSampler {
         }
 
         @Override
-        public Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, double p) {
+        public Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, Tensor latentRows, double p) {
             long base = mix(seed ^ mix(++step));
             Tensor u = hu.detach();
             Tensor i = hi.detach().contiguous();
@@ -91,7 +99,7 @@ interface TargetSampler {
 
                 @Override
                 public Tensor modality(int m, Tensor index) {
-                    return Kernels.dropoutGather(z.get(m), index, p, mix(base + 3 + m));
+                    return Kernels.dropoutGather(z.get(m), index, latentRows, p, mix(base + 3 + m));
                 }
             };
         }

@@ -49,6 +49,16 @@ class TrainConfigTest {
     }
 
     @Test
+    void trainModeIsExactByDefaultAndValidated() {
+        assertEquals("exact", TrainConfig.defaultConfig().trainMode());
+        assertEquals("fast", TrainConfig.fromMap(Map.of("train_mode", "fast"), "--set").trainMode());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> TrainConfig.fromMap(Map.of("train_mode", "quick"), "--set"));
+        assertTrue(e.getMessage().contains("'train_mode'") && e.getMessage().contains("quick")
+                && e.getMessage().contains("exact or fast"), e.getMessage());
+    }
+
+    @Test
     void rejectsWrongType() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> TrainConfig.fromMap(Map.of("n_layers", "two"), "--set"));

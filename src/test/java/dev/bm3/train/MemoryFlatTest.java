@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MemoryFlatTest {
     @ParameterizedTest
-    @ValueSource(strings = {"native", "torch"})
+    @ValueSource(strings = {"native", "torch", "native:fast"})
     void residentMemoryIsFlatOverTwoThousandSteps(String kernels) throws IOException, InterruptedException {
         ResidentMemorySoak soak = ResidentMemorySoak.run(MemorySoak.class, kernels);
         assertTrue(soak.last()[0] >= 2000, "ran " + soak.last()[0] + " steps");

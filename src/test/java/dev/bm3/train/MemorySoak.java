@@ -16,13 +16,15 @@ import java.util.Map;
  */
 public final class MemorySoak {
     public static void main(String[] args) {
-        String kernels = args[0];
+        // KERNELS or KERNELS:TRAIN_MODE, e.g. native:fast
+        String kernels = args[0].split(":")[0];
+        String mode = args[0].contains(":") ? args[0].split(":")[1] : "exact";
         Dataset d = new SyntheticGenerator(new SyntheticGenerator.Config(200, 150, 12, 5, 8, 32, 16, 0.2, 7)).generate();
         int batch = 32;
         int stepsPerEpoch = (d.train().size() + batch - 1) / batch;
         int epochs = 2100 / stepsPerEpoch + 1;
         TrainConfig c = TrainConfig.fromMap(Map.of("epochs", epochs, "train_batch_size", batch,
-                "stopping_step", 100000, "kernels", kernels, "eval_batch_size", 64), "soak");
+                "stopping_step", 100000, "kernels", kernels, "eval_batch_size", 64, "train_mode", mode), "soak");
         TorchRuntime.setThreads(1);
         TorchRuntime.seed(c.seed());
         int[] steps = new int[1];

@@ -10,6 +10,8 @@ import dev.bm3.model.Model;
 import dev.bm3.model.Models;
 import dev.bm3.torch.TorchRuntime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,12 +52,13 @@ class TrainerTest {
         assertTrue(!a.equals(other), "another seed gives other losses");
     }
 
-    @Test
-    void bm3BeatsPopularityOnSyntheticData() {
+    @ParameterizedTest
+    @ValueSource(strings = {"exact", "fast"})
+    void bm3BeatsPopularityOnSyntheticData(String mode) {
         // The built-in data with the default config: BM3 sits near popularity for ~12 epochs
         // (the bootstrap targets first align with the popular directions), then pulls away.
         Dataset d = new SyntheticGenerator(SyntheticGenerator.Config.defaults()).generate();
-        TrainConfig c = TrainConfig.fromMap(Map.of("epochs", 30), "t");
+        TrainConfig c = TrainConfig.fromMap(Map.of("epochs", 30, "train_mode", mode), "t");
         TorchRuntime.setThreads(Runtime.getRuntime().availableProcessors());
         TorchRuntime.seed(c.seed());
         TrainResult r;
@@ -64,6 +67,6 @@ class TrainerTest {
         }
         double pop = new Evaluator(d).evaluate(new PopularityScorer(d), SplitName.TEST, 512).get("recall@20");
         double bm3 = r.test().get("recall@20");
-        assertTrue(bm3 > 1.5 * pop, "BM3 test recall@20 " + bm3 + " vs popularity " + pop);
+        assertTrue(bm3 > 1.5 * pop, "BM3 (" + mode + ") test recall@20 " + bm3 + " vs popularity " + pop);
     }
 }

@@ -1,0 +1,239 @@
+package dev.bm3.model;
+
+import dev.bm3.config.TrainConfig;
+import dev.bm3.data.Dataset;
+import dev.bm3.kernels.Kernels;
+import dev.bm3.torch.Tensors;
+import dev.bm3.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code train_mode=fast} against exact mode: for the same parameters the loss and every gradient
+ * are exact mode's (the feature gradient restricted to the batch's rows, zero elsewhere), so the
+ * first Adam step lands on the same parameters; afterwards only the lazy update of feature rows
+ * a step did not touch differs. Plus the lazy Adam's native kernel against its LibTorch composite.
+ */
+class FastModeTest {
+    static TrainConfig config(String mode, double dropout) {
+        return TrainConfig.fromMap(Map.of("n_layers", 2, "dropout", dropout, "train_mode", mode), "t");
+    }
+
+    /** Relative max-abs difference of two float arrays (against the larger magnitude). */
+    static void assertClose(float[] want, float[] got, double rel, String what) {
+        assertEquals(want.length, got.length, what + " size");
+        double scale = 0;
+        double diff = 0;
+        for (int e = 0; e < want.length; e++) {
+            scale = Math.max(scale, Math.abs(want[e]));
+            diff = Math.max(diff, Math.abs(want[e] - got[e]));
+        }
+        assertTrue(diff <= rel * scale + 1e-9, what + ": max |diff| " + diff + " vs max | | " + scale);
+    }
+
+    /**
+     * Native kernels with dropout 0.5 (their masks are keyed by item id, so the draws are the
+     * same), LibTorch kernels with dropout 0 (LibTorch's generator draws over other shapes).
+     */
+    @ParameterizedTest
+    @CsvSource({"true, 0.5", "false, 0.0"})
+    void lossAndGradientsEqualExactMode(boolean nativeKernels, double dropout) {
+        assumeTrue(!nativeKernels || Kernels.available(), Kernels.unavailableReason());
+        TorchRuntime.setThreads(1);
+        Dataset d = NativeKernelParityTest.data();
+        int[][] b = NativeKernelParityTest.batch(d, 400, 5);
+        try (Bm3Model exact = NativeKernelParityTest.model(d, config("exact", dropout), nativeKernels);
+             Bm3Model fast = NativeKernelParityTest.model(d, config("fast", dropout), nativeKernels);
+             PointerScope s = new PointerScope()) {
+            double le = exact.computeGradients(b[0], b[1]);
+            double lf = fast.computeGradients(b[0], b[1]);
+            assertEquals(le, lf, 1e-5 * Math.abs(le), "loss");
+            long[] rows = new long[(int) fast.stepRows().numel()];
+            fast.stepRows().contiguous().data_ptr_long().get(rows);
+            assertArrayEquals(Arrays.stream(b[1]).distinct().sorted().mapToLong(x -> x).toArray(), rows,
+                    "fast mode projects exactly the batch's unique items");
+            List<String> names = exact.parameterNames();
+            List<Tensor> pe = exact.parameters();
+            List<Tensor> pf = fast.parameters();
+            List<Tensor> rowGrads = fast.featureRowGradients();
+            int modality = 0;
+            for (int k = 0; k < names.size(); k++) {
+                Tensor ge = pe.get(k).grad();
+                if (names.get(k).endsWith(".features")) {
+                    assertFalse(pf.get(k).grad().defined(), "fast mode keeps no catalogue-sized feature gradient");
+                    Tensor rowIndex = fast.stepRows();
+                    assertClose(Tensors.toFloats(ge.index_select(0, rowIndex)), Tensors.toFloats(rowGrads.get(modality)),
+                            1e-5, names.get(k) + " rows");
+                    Tensor rest = ge.clone().index_fill_(0, rowIndex, new org.bytedeco.pytorch.Scalar(0.0));
+                    assertEquals(0.0, rest.abs().max().item_double(), 0.0, names.get(k) + " is zero off the batch");
+                    modality++;
+                } else {
+                    assertClose(Tensors.toFloats(ge), Tensors.toFloats(pf.get(k).grad()), 1e-5, names.get(k));
+                }
+            }
+            assertEquals(d.modalities().size(), modality);
+        }
+    }
+
+    /** Step 1 of Adam moves only rows with a gradient, so both modes land on the same parameters. */
+    @Test
+    void firstStepLandsOnExactModesParametersThenUntouchedRowsDiffer() {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        TorchRuntime.setThreads(1);
+        Dataset d = NativeKernelParityTest.data();
+        int[][] first = NativeKernelParityTest.batch(d, 300, 0);
+        int[][] second = NativeKernelParityTest.batch(d, 300, 1);
+        try (Bm3Model exact = NativeKernelParityTest.model(d, config("exact", 0.5), true);
+             Bm3Model fast = NativeKernelParityTest.model(d, config("fast", 0.5), true)) {
+            List<float[]> before = snapshot(fast);
+            try (PointerScope s = new PointerScope()) {
+                exact.trainStep(first[0], first[1]);
+                fast.trainStep(first[0], first[1]);
+            }
+            List<String> names = exact.parameterNames();
+            List<float[]> pe = snapshot(exact);
+            List<float[]> afterFirst = snapshot(fast);
+            for (int k = 0; k < names.size(); k++) {
+                assertClose(pe.get(k), afterFirst.get(k), 1e-6, names.get(k) + " after step 1");
+            }
+            int features = names.indexOf(names.stream().filter(n -> n.endsWith(".features")).findFirst().orElseThrow());
+            int cols = (int) fast.parameters().get(features).size(1);
+            boolean[] inFirst = rowsOf(first[1], d.nItems());
+            boolean[] inSecond = rowsOf(second[1], d.nItems());
+            for (int r = 0; r < d.nItems(); r++) {
+                boolean changed = !Arrays.equals(before.get(features), r * cols, (r + 1) * cols,
+                        afterFirst.get(features), r * cols, (r + 1) * cols);
+                assertEquals(inFirst[r], changed, "row " + r + " moves in step 1 iff the batch holds it");
+            }
+            try (PointerScope s = new PointerScope()) {
+                exact.trainStep(second[0], second[1]);
+                fast.trainStep(second[0], second[1]);
+            }
+            float[] exactAfter = snapshot(exact).get(features);
+            float[] fastAfter = snapshot(fast).get(features);
+            int lazyRows = 0;
+            for (int r = 0; r < d.nItems(); r++) {
+                if (inFirst[r] && !inSecond[r]) {
+                    lazyRows++;
+                    assertTrue(Arrays.equals(afterFirst.get(features), r * cols, (r + 1) * cols, fastAfter, r * cols, (r + 1) * cols),
+                            "fast mode leaves row " + r + " (no gradient in step 2) where step 1 put it");
+                    assertFalse(Arrays.equals(afterFirst.get(features), r * cols, (r + 1) * cols, exactAfter, r * cols, (r + 1) * cols),
+                            "exact mode keeps moving row " + r + " through its momentum");
+                }
+            }
+            assertTrue(lazyRows > 0, "the two batches must differ for this test to mean anything");
+        }
+    }
+
+    static boolean[] rowsOf(int[] items, int n) {
+        boolean[] in = new boolean[n];
+        for (int i : items) {
+            in[i] = true;
+        }
+        return in;
+    }
+
+    static List<float[]> snapshot(Bm3Model m) {
+        List<float[]> out = new ArrayList<>();
+        try (PointerScope s = new PointerScope()) {
+            for (Tensor p : m.parameters()) {
+                out.add(Tensors.toFloats(p));
+            }
+        }
+        return out;
+    }
+
+    /** The kernel against the composite it replaces, over steps that touch overlapping row sets. */
+    @Test
+    void lazyAdamKernelMatchesItsLibTorchComposite() {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(3);
+            Tensor a = Tensors.keep(torch.randn(50, 33));
+            Tensor b = Tensors.keep(a.clone());
+            try (RowSparseAdam nat = new RowSparseAdam.Native(List.of(a), 1e-2);
+                 RowSparseAdam ref = new RowSparseAdam.Torch(List.of(b), 1e-2)) {
+                long[][] steps = {{0, 3, 49}, {3, 4}, {0, 3, 10, 11, 12}, {}, {49}};
+                for (long[] rows : steps) {
+                    Tensor idx = Tensors.fromLongs(rows, NativeKernelParityTest.CPU);
+                    Tensor g = torch.randn(rows.length, 33);
+                    nat.step(0, idx, g);
+                    ref.step(0, idx, g);
+                }
+                assertClose(Tensors.toFloats(b), Tensors.toFloats(a), 1e-6, "parameters");
+                assertClose(Tensors.toFloats(ref.expAvgSq.get(0)), Tensors.toFloats(nat.expAvgSq.get(0)), 1e-6, "second moments");
+                long[] counts = new long[50];
+                nat.rowSteps.get(0).data_ptr_long().get(counts);
+                assertEquals(3, counts[3], "row 3 was touched three times");
+                assertEquals(0, counts[1], "row 1 never");
+                assertEquals(0.0, nat.rowSteps.get(0).sub(ref.rowSteps.get(0)).abs().max().item_double(), 0.0);
+            } finally {
+                b.close();
+                a.close();
+            }
+        }
+    }
+
+    /** Save the training state mid-run, continue, reload and continue: the same parameters. */
+    @Test
+    void trainingStateRoundTripsInFastMode(@TempDir Path dir) {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        TorchRuntime.setThreads(1);
+        Dataset d = NativeKernelParityTest.data();
+        TrainConfig c = config("fast", 0.5);
+        Path state = dir.resolve("state.pt");
+        List<float[]> straight;
+        try (Bm3Model m = NativeKernelParityTest.model(d, c, true)) {
+            for (int step = 0; step < 3; step++) {
+                train(m, d, step);
+            }
+            m.saveTrainingState(state);
+            for (int step = 3; step < 6; step++) {
+                train(m, d, step);
+            }
+            straight = snapshot(m);
+        }
+        try (Bm3Model m = NativeKernelParityTest.model(d, c.withSeed(c.seed()), true)) {
+            train(m, d, 99); // disturb parameters, moments and the draw counter: load must restore them all
+            m.loadTrainingState(state);
+            for (int step = 3; step < 6; step++) {
+                train(m, d, step);
+            }
+            List<float[]> resumed = snapshot(m);
+            for (int k = 0; k < straight.size(); k++) {
+                assertArrayEquals(straight.get(k), resumed.get(k), m.parameterNames().get(k));
+            }
+        }
+    }
+
+    static void train(Bm3Model m, Dataset d, int step) {
+        int[][] b = NativeKernelParityTest.batch(d, 128, step * 31);
+        try (PointerScope s = new PointerScope()) {
+            m.trainStep(b[0], b[1]);
+        }
+    }
+
+    @Test
+    void uniqueWithInverse() {
+        int[][] u = Bm3Model.uniqueWithInverse(new int[] {7, 3, 7, 0, 3});
+        assertArrayEquals(new int[] {0, 3, 7}, u[0]);
+        assertArrayEquals(new int[] {2, 1, 2, 0, 1}, u[1]);
+    }
+}
