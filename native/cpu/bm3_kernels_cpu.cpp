@@ -313,6 +313,68 @@ inline AdamScalars adam_scalars(double lr, double beta1, double beta2, double ep
             (float) (lr / bc1), (float) (1.0 / std::sqrt(bc2)), (float) eps};
 }
 
+/* What dense Adam did to a row during the steps it had no gradient (see bm3_cpu_adam_rows). */
+struct CatchUp {
+    int64_t skipped;
+    float m_decay, v_decay, step_sum, eps_mean;
+};
+
+/* The zero-gradient steps t0 + 1 .. through of a row last updated at t0 (none when t0 == 0:
+ * zero moments, dense Adam does not move the row). Step j moves the parameter by
+ * w_j m0 / (sqrt(v0) + eps / c_j), w_j = A_j / c_j, A_j = lr b1^j / (1 - b1^(t0+j)),
+ * c_j = b2^(j/2) / sqrt(1 - b2^(t0+j)). Their sum is taken as W m0 / (sqrt(v0) + e), W = sum w_j
+ * and e the w-weighted mean of eps / c_j: exact without eps and for one skipped step; otherwise
+ * off to second order in the spread of eps / c_j, which only matters where sqrt(v0) ~ eps. */
+inline CatchUp catch_up(int64_t t0, int64_t through, double lr, double beta1, double beta2, double eps) {
+    CatchUp c = {0, 1.0f, 1.0f, 0.0f, (float) eps};
+    if (t0 <= 0 || through <= t0) return c;
+    c.skipped = through - t0;
+    c.m_decay = (float) std::pow(beta1, (double) c.skipped);
+    c.v_decay = (float) std::pow(beta2, (double) c.skipped);
+    /* w_j shrinks by b1 / sqrt(b2) ~ 0.9 per step: 512 terms reach 1e-23 of the first */
+    const int64_t terms = c.skipped < 512 ? c.skipped : 512;
+    double sum_w = 0.0, sum_we = 0.0, b1j = 1.0, b2j = 1.0;
+    for (int64_t j = 1; j <= terms; ++j) {
+        b1j *= beta1;
+        b2j *= beta2;
+        const double t = (double) (t0 + j);
+        const double cj = std::sqrt(b2j) / std::sqrt(1.0 - std::pow(beta2, t));
+        const double w = lr * b1j / (1.0 - std::pow(beta1, t)) / cj;
+        sum_w += w;
+        sum_we += w * eps / cj;
+    }
+    c.step_sum = (float) sum_w;
+    c.eps_mean = (float) (sum_we / sum_w);
+    return c;
+}
+
+BM3_CLONES void catch_up_range(float* p, float* m, float* v, int64_t d, const CatchUp& c) {
+    if (c.skipped == 0) return;
+    for (int64_t i = 0; i < d; ++i) {
+        p[i] -= c.step_sum * m[i] / (std::sqrt(v[i]) + c.eps_mean);
+        m[i] *= c.m_decay;
+        v[i] *= c.v_decay;
+    }
+}
+
+/* Arguments of the row-sparse Adam functions; `update` (bm3_cpu_adam_rows) needs every row's
+ * last step < step, the catch-up only <= step. */
+inline int check_rows(const float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                      const float* exp_avg, const float* exp_avg_sq, const int64_t* last_step, int64_t step,
+                      bool update) {
+    if (!param || !exp_avg || !exp_avg_sq || !last_step || rows <= 0 || d <= 0 || n_index < 0
+        || step < (update ? 1 : 0) || (n_index > 0 && !row_index)) {
+        return BM3_ERR_ARGUMENT;
+    }
+    for (int64_t k = 0; k < n_index; ++k) {
+        if (row_index[k] < 0 || row_index[k] >= rows) return BM3_ERR_INDEX;
+        if (k > 0 && row_index[k] <= row_index[k - 1]) return BM3_ERR_ARGUMENT; /* not strictly increasing */
+        const int64_t t0 = last_step[row_index[k]];
+        if (t0 < 0 || (update ? t0 >= step : t0 > step)) return BM3_ERR_ARGUMENT;
+    }
+    return BM3_OK;
+}
+
 }  // namespace bm3cpu
 
 extern "C" {
@@ -424,23 +486,37 @@ int bm3_cpu_adam_step(float* param, const float* grad, float* exp_avg, float* ex
 }
 
 int bm3_cpu_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
-                      const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
-                      double lr, double beta1, double beta2, double eps) {
-    if (!param || !row_index || !exp_avg || !exp_avg_sq || !row_steps || rows <= 0 || d <= 0 || n_index < 0
-        || (n_index > 0 && !grad_rows)) {
-        return BM3_ERR_ARGUMENT;
-    }
-    for (int64_t k = 0; k < n_index; ++k) {
-        if (row_index[k] < 0 || row_index[k] >= rows) return BM3_ERR_INDEX;
-        if (k > 0 && row_index[k] <= row_index[k - 1]) return BM3_ERR_ARGUMENT; /* not strictly increasing */
-    }
+                      const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* last_step,
+                      int64_t step, double lr, double beta1, double beta2, double eps) {
+    if (n_index > 0 && !grad_rows) return BM3_ERR_ARGUMENT;
+    const int st = bm3cpu::check_rows(param, rows, d, row_index, n_index, exp_avg, exp_avg_sq, last_step, step, true);
+    if (st != BM3_OK) return st;
+    const bm3cpu::AdamScalars s = bm3cpu::adam_scalars(lr, beta1, beta2, eps, step);
     /* rows of 4096 floats: one row is enough work per iteration; distinct rows, so race-free */
     #pragma omp parallel for schedule(static) if (n_index * d >= (1 << 16))
     for (int64_t k = 0; k < n_index; ++k) {
         const int64_t r = row_index[k];
-        const bm3cpu::AdamScalars s = bm3cpu::adam_scalars(lr, beta1, beta2, eps, ++row_steps[r]);
-        const int64_t off = r * d;
-        bm3cpu::adam_range(param + off, grad_rows + k * d, exp_avg + off, exp_avg_sq + off, 0, d, s);
+        float* p = param + r * d;
+        float* m = exp_avg + r * d;
+        float* v = exp_avg_sq + r * d;
+        bm3cpu::catch_up_range(p, m, v, d, bm3cpu::catch_up(last_step[r], step - 1, lr, beta1, beta2, eps));
+        bm3cpu::adam_range(p, grad_rows + k * d, m, v, 0, d, s);
+        last_step[r] = step;
+    }
+    return BM3_OK;
+}
+
+int bm3_cpu_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                               float* exp_avg, float* exp_avg_sq, int64_t* last_step, int64_t through,
+                               double lr, double beta1, double beta2, double eps) {
+    const int st = bm3cpu::check_rows(param, rows, d, row_index, n_index, exp_avg, exp_avg_sq, last_step, through, false);
+    if (st != BM3_OK) return st;
+    #pragma omp parallel for schedule(static) if (n_index * d >= (1 << 16))
+    for (int64_t k = 0; k < n_index; ++k) {
+        const int64_t r = row_index[k];
+        bm3cpu::catch_up_range(param + r * d, exp_avg + r * d, exp_avg_sq + r * d, d,
+                               bm3cpu::catch_up(last_step[r], through, lr, beta1, beta2, eps));
+        last_step[r] = through;
     }
     return BM3_OK;
 }

@@ -197,35 +197,6 @@ __global__ void dropout_gather_kernel(const float* __restrict__ src, int64_t d,
     out[e] = bm3_dropout_keep(seed, element, threshold) ? src[r * d + c] * scale : 0.0f;
 }
 
-/* one block per updated row: thread 0 advances the row's step count, the block shares its scalars */
-__global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int64_t* __restrict__ row_index,
-                                 const float* __restrict__ grad_rows, float* __restrict__ m_buf,
-                                 float* __restrict__ v_buf, int64_t* __restrict__ row_steps,
-                                 double lr, double beta1, double beta2, float eps) {
-    __shared__ float step_size, inv_sqrt_bc2;
-    const int64_t k = blockIdx.x;
-    const int64_t r = row_index[k];
-    if (threadIdx.x == 0) {
-        const int64_t step = ++row_steps[r];
-        const double bc1 = 1.0 - pow(beta1, (double) step);
-        const double bc2 = 1.0 - pow(beta2, (double) step);
-        step_size = (float) (lr / bc1);
-        inv_sqrt_bc2 = (float) (1.0 / sqrt(bc2));
-    }
-    __syncthreads();
-    const float b1 = (float) beta1, b2 = (float) beta2;
-    const float omb1 = (float) (1.0 - beta1), omb2 = (float) (1.0 - beta2);
-    for (int64_t c = threadIdx.x; c < d; c += blockDim.x) {
-        const int64_t i = r * d + c;
-        const float g = grad_rows[k * d + c];
-        const float m = m_buf[i] * b1 + g * omb1;
-        const float v = v_buf[i] * b2 + g * g * omb2;
-        m_buf[i] = m;
-        v_buf[i] = v;
-        param[i] -= step_size * m / (sqrtf(v) * inv_sqrt_bc2 + eps);
-    }
-}
-
 __global__ void adam_kernel(float* __restrict__ param, const float* __restrict__ grad,
                             float* __restrict__ m_buf, float* __restrict__ v_buf, int64_t n,
                             float b1, float b2, float one_minus_b1, float one_minus_b2,
@@ -238,6 +209,69 @@ __global__ void adam_kernel(float* __restrict__ param, const float* __restrict__
     m_buf[i] = m;
     v_buf[i] = v;
     param[i] -= step_size * m / (sqrtf(v) * inv_sqrt_bc2 + eps);
+}
+
+/* one block per row: thread 0 works out the row's catch-up through step `through`
+ * (bm3_cpu_adam_rows documents it) and the block shares the scalars; grad_rows == NULL is the
+ * catch-up alone, else the Adam step `through + 1` follows */
+__global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int64_t* __restrict__ row_index,
+                                 const float* __restrict__ grad_rows, float* __restrict__ m_buf,
+                                 float* __restrict__ v_buf, int64_t* __restrict__ last_step, int64_t through,
+                                 double lr, double beta1, double beta2, float step_size, float inv_sqrt_bc2,
+                                 float eps) {
+    __shared__ float m_decay, v_decay, step_sum, eps_mean;
+    __shared__ int skipped;
+    const int64_t k = blockIdx.x;
+    const int64_t r = row_index[k];
+    if (threadIdx.x == 0) {
+        const int64_t t0 = last_step[r];
+        skipped = 0;
+        m_decay = v_decay = 1.0f;
+        step_sum = 0.0f;
+        eps_mean = eps;
+        if (t0 > 0 && through > t0) {
+            const int64_t n = through - t0;
+            skipped = 1;
+            m_decay = (float) pow(beta1, (double) n);
+            v_decay = (float) pow(beta2, (double) n);
+            const int64_t terms = n < 512 ? n : 512;
+            double sum_w = 0.0, sum_we = 0.0, b1j = 1.0, b2j = 1.0;
+            for (int64_t j = 1; j <= terms; ++j) {
+                b1j *= beta1;
+                b2j *= beta2;
+                const double t = (double) (t0 + j);
+                const double cj = sqrt(b2j) / sqrt(1.0 - pow(beta2, t));
+                const double w = lr * b1j / (1.0 - pow(beta1, t)) / cj;
+                sum_w += w;
+                sum_we += w * (double) eps / cj;
+            }
+            step_sum = (float) sum_w;
+            eps_mean = (float) (sum_we / sum_w);
+        }
+    }
+    __syncthreads();
+    const float b1 = (float) beta1, b2 = (float) beta2;
+    const float omb1 = (float) (1.0 - beta1), omb2 = (float) (1.0 - beta2);
+    for (int64_t c = threadIdx.x; c < d; c += blockDim.x) {
+        const int64_t i = r * d + c;
+        float p = param[i], m = m_buf[i], v = v_buf[i];
+        if (skipped) {
+            p -= step_sum * m / (sqrtf(v) + eps_mean);
+            m *= m_decay;
+            v *= v_decay;
+        }
+        if (grad_rows) {
+            const float g = grad_rows[k * d + c];
+            m = m * b1 + g * omb1;
+            v = v * b2 + g * g * omb2;
+            p -= step_size * m / (sqrtf(v) * inv_sqrt_bc2 + eps);
+        }
+        m_buf[i] = m;
+        v_buf[i] = v;
+        param[i] = p;
+    }
+    __syncthreads(); /* every thread has read last_step's old value through the shared scalars */
+    if (threadIdx.x == 0) last_step[r] = grad_rows ? through + 1 : through;
 }
 
 extern "C" {
@@ -317,15 +351,31 @@ int bm3_cuda_dropout_gather_rows_i64(const float* src, int64_t rows, int64_t d, 
 }
 
 int bm3_cuda_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
-                       const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
-                       double lr, double beta1, double beta2, double eps, void* stream) {
-    if (!param || !row_index || !exp_avg || !exp_avg_sq || !row_steps || rows <= 0 || d <= 0 || n_index < 0
-        || (n_index > 0 && !grad_rows)) {
+                       const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* last_step,
+                       int64_t step, double lr, double beta1, double beta2, double eps, void* stream) {
+    if (!param || !exp_avg || !exp_avg_sq || !last_step || rows <= 0 || d <= 0 || n_index < 0
+        || step < 1 || (n_index > 0 && (!row_index || !grad_rows))) {
+        return BM3_ERR_ARGUMENT;
+    }
+    if (n_index == 0) return BM3_OK;
+    const double bc1 = 1.0 - pow(beta1, (double) step);
+    const double bc2 = 1.0 - pow(beta2, (double) step);
+    adam_rows_kernel<<<(unsigned) n_index, 256, 0, (cudaStream_t) stream>>>(
+        param, d, row_index, grad_rows, exp_avg, exp_avg_sq, last_step, step - 1, lr, beta1, beta2,
+        (float) (lr / bc1), (float) (1.0 / sqrt(bc2)), (float) eps);
+    return status_of(cudaGetLastError());
+}
+
+int bm3_cuda_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                                float* exp_avg, float* exp_avg_sq, int64_t* last_step, int64_t through,
+                                double lr, double beta1, double beta2, double eps, void* stream) {
+    if (!param || !exp_avg || !exp_avg_sq || !last_step || rows <= 0 || d <= 0 || n_index < 0
+        || through < 0 || (n_index > 0 && !row_index)) {
         return BM3_ERR_ARGUMENT;
     }
     if (n_index == 0) return BM3_OK;
     adam_rows_kernel<<<(unsigned) n_index, 256, 0, (cudaStream_t) stream>>>(
-        param, d, row_index, grad_rows, exp_avg, exp_avg_sq, row_steps, lr, beta1, beta2, (float) eps);
+        param, d, row_index, NULL, exp_avg, exp_avg_sq, last_step, through, lr, beta1, beta2, 0.0f, 1.0f, (float) eps);
     return status_of(cudaGetLastError());
 }
 

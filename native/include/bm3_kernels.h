@@ -147,17 +147,34 @@ int bm3_cpu_adam_step(float* param, const float* grad, float* exp_avg, float* ex
                       int64_t n, double lr, double beta1, double beta2, double eps, int64_t step);
 
 /*
- * Row-sparse ("lazy") Adam: updates only rows row_index[k] of a rows x d parameter, with gradient
- * row k of grad_rows (n_index x d). row_index must be strictly increasing within [0, rows) (so no
- * two threads touch one row). Each row keeps its own step count in row_steps (rows entries,
- * incremented here) for its bias correction; untouched rows keep their parameters and moments.
- * (PyTorch's SparseAdam uses one step count per tensor instead.) Per row the arithmetic is
- * bm3_cpu_adam_step's with that row's step, so a row updated every step follows dense Adam
- * bit for bit.
+ * Row-sparse Adam that stays dense Adam. At global step `step` (>= 1) only rows row_index[k] of
+ * a rows x d parameter get a gradient (row k of grad_rows, n_index x d). row_index must be
+ * strictly increasing within [0, rows) (no two threads share a row). last_step[r] is the step
+ * row r was last brought up to date through (0 = never; < step).
+ * A touched row first catches up on the steps it skipped, where dense Adam moved it with a zero
+ * gradient: m *= b1, v *= b2 and a parameter step on the decayed moments, each time. The decay
+ * is applied exactly (b1^k, b2^k). Skipped step j moves the parameter by
+ *   w_j m0 / (sqrt(v0) + eps / c_j),  w_j = A_j / c_j,  A_j = lr b1^j / (1 - b1^(t0+j)),
+ *   c_j = b2^(j/2) / sqrt(1 - b2^(t0+j)),
+ * and the k of them are applied as W m0 / (sqrt(v0) + e), W = sum w_j, e the w-weighted mean of
+ * eps / c_j: exact without eps and for one skipped step, otherwise off to second order in the
+ * spread of eps / c_j, which only matters where sqrt(v0) ~ eps (sums cut at 512 terms, ~1e-23
+ * of the first). Then the usual Adam step with `step`'s bias
+ * corrections, and last_step[r] = step. Rows never touched have zero moments, which dense Adam
+ * does not move either. Rows not touched now wait for their next touch.
  */
 int bm3_cpu_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
-                      const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
-                      double lr, double beta1, double beta2, double eps);
+                      const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* last_step,
+                      int64_t step, double lr, double beta1, double beta2, double eps);
+/*
+ * The catch-up alone: brings rows row_index (strictly increasing) up to date through step
+ * `through` (>= last_step of each), as if every step after their last had a zero gradient, and
+ * sets last_step = through. Run it on a batch's rows BEFORE reading them, so that the forward
+ * pass sees the values dense Adam would have (then bm3_cpu_adam_rows at through + 1).
+ */
+int bm3_cpu_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                               float* exp_avg, float* exp_avg_sq, int64_t* last_step, int64_t through,
+                               double lr, double beta1, double beta2, double eps);
 /* ---------------------------------------------------------------- CUDA (libbm3cuda.so) */
 /* Same semantics as the CPU twins; all pointers are device pointers except where noted.
  * Indices are NOT range-checked on the device (it would need a synchronisation): validate
@@ -188,10 +205,14 @@ int bm3_cuda_dropout_gather_i64(const float* src, int64_t rows, int64_t d, const
 int bm3_cuda_dropout_gather_rows_i64(const float* src, int64_t rows, int64_t d, const int64_t* index,
                                      int64_t batch, const int64_t* row_ids, float p, uint64_t seed,
                                      float* out, void* stream);
-/* row_index is NOT checked for order or range on the device: the caller guarantees it. */
+/* row_index is NOT checked for order or range on the device, nor last_step against step: the
+ * caller guarantees them. */
 int bm3_cuda_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
-                       const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* row_steps,
-                       double lr, double beta1, double beta2, double eps, void* stream);
+                       const float* grad_rows, float* exp_avg, float* exp_avg_sq, int64_t* last_step,
+                       int64_t step, double lr, double beta1, double beta2, double eps, void* stream);
+int bm3_cuda_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
+                                float* exp_avg, float* exp_avg_sq, int64_t* last_step, int64_t through,
+                                double lr, double beta1, double beta2, double eps, void* stream);
 int bm3_cuda_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
                        int64_t n, double lr, double beta1, double beta2, double eps, int64_t step,
                        void* stream);

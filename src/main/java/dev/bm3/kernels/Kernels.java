@@ -298,22 +298,15 @@ public final class Kernels {
     }
 
     /**
-     * Row-sparse (lazy) Adam in place: rows {@code rowIndex} (int64, strictly increasing, in
-     * range) of the {@code rows x d} parameter take one Adam step with {@code gradRows}
-     * ({@code rowIndex.numel() x d}); {@code rowSteps} (int64, one count per row) holds each row's
-     * step count for its bias correction. Untouched rows keep their values and moments.
+     * Row-sparse Adam in place at global step {@code step}: rows {@code rowIndex} (int64,
+     * strictly increasing, in range) of the {@code rows x d} parameter first catch up on the
+     * zero-gradient steps dense Adam took since {@code lastStep[row]} (int64, one per row; 0 =
+     * never), then take this step's Adam update with {@code gradRows}
+     * ({@code rowIndex.numel() x d}). See {@code bm3_cpu_adam_rows} for the closed form.
      */
     public static void adamRows(Tensor param, Tensor rowIndex, Tensor gradRows, Tensor expAvg, Tensor expAvgSq,
-                                Tensor rowSteps, double lr, double beta1, double beta2, double eps) {
-        requireAvailable();
-        requireFloatMatrix("param", param);
-        requireSameShape("param", param, "expAvg", expAvg);
-        requireSameShape("param", param, "expAvgSq", expAvgSq);
-        requireIndex("rowIndex", rowIndex);
-        requireIndex("rowSteps", rowSteps);
-        if (isInt32(rowIndex) || isInt32(rowSteps) || rowSteps.numel() != param.size(0)) {
-            throw new IllegalArgumentException("adamRows: rowIndex and rowSteps must be int64, rowSteps with one entry per row");
-        }
+                                Tensor lastStep, long step, double lr, double beta1, double beta2, double eps) {
+        requireRowState(param, rowIndex, expAvg, expAvgSq, lastStep);
         long n = rowIndex.numel();
         if (n == 0) {
             return; // an empty tensor's data pointer may be null
@@ -325,14 +318,48 @@ public final class Kernels {
         }
         int status = NativeKernels.adamRows(param.data_ptr_float(), param.size(0), param.size(1), rowIndex.data_ptr_long(),
                 n, gradRows.data_ptr_float(), expAvg.data_ptr_float(), expAvgSq.data_ptr_float(),
-                rowSteps.data_ptr_long(), lr, beta1, beta2, eps);
+                lastStep.data_ptr_long(), step, lr, beta1, beta2, eps);
+        rowStatus("bm3_cpu_adam_rows", status, rowIndex, param, step);
+    }
+
+    /**
+     * The catch-up of {@link #adamRows} alone: rows {@code rowIndex} are brought up to date
+     * through step {@code through} (their zero-gradient dense Adam steps since {@code lastStep}),
+     * and {@code lastStep} of those rows becomes {@code through}.
+     */
+    public static void adamRowsCatchUp(Tensor param, Tensor rowIndex, Tensor expAvg, Tensor expAvgSq, Tensor lastStep,
+                                       long through, double lr, double beta1, double beta2, double eps) {
+        requireRowState(param, rowIndex, expAvg, expAvgSq, lastStep);
+        if (rowIndex.numel() == 0) {
+            return;
+        }
+        int status = NativeKernels.adamRowsCatchUp(param.data_ptr_float(), param.size(0), param.size(1), rowIndex.data_ptr_long(),
+                rowIndex.numel(), expAvg.data_ptr_float(), expAvgSq.data_ptr_float(), lastStep.data_ptr_long(), through,
+                lr, beta1, beta2, eps);
+        rowStatus("bm3_cpu_adam_rows_catch_up", status, rowIndex, param, through);
+    }
+
+    private static void requireRowState(Tensor param, Tensor rowIndex, Tensor expAvg, Tensor expAvgSq, Tensor lastStep) {
+        requireAvailable();
+        requireFloatMatrix("param", param);
+        requireSameShape("param", param, "expAvg", expAvg);
+        requireSameShape("param", param, "expAvgSq", expAvgSq);
+        requireIndex("rowIndex", rowIndex);
+        requireIndex("lastStep", lastStep);
+        if (isInt32(rowIndex) || isInt32(lastStep) || lastStep.numel() != param.size(0)) {
+            throw new IllegalArgumentException("adamRows: rowIndex and lastStep must be int64, lastStep with one entry per row");
+        }
+    }
+
+    private static void rowStatus(String function, int status, Tensor rowIndex, Tensor param, long step) {
         if (status == NativeKernels.ERR_INDEX) {
             throw new IllegalArgumentException(firstOutOfRange("rowIndex", rowIndex, param.size(0)));
         }
         if (status == NativeKernels.ERR_ARGUMENT) {
-            throw new IllegalArgumentException("adamRows: rowIndex must be strictly increasing (distinct, sorted rows)");
+            throw new IllegalArgumentException(function + ": rowIndex must be strictly increasing (distinct, sorted rows)"
+                    + " and step " + step + " not before any row's last step");
         }
-        check("bm3_cpu_adam_rows", status);
+        check(function, status);
     }
 
     // ------------------------------------------------------------------ validation

@@ -112,12 +112,19 @@ public final class NativeKernels {
                                                @Cast("const int64_t*") LongPointer rowIds, float p,
                                                @Cast("uint64_t") long seed, FloatPointer out);
 
-    /** Row-sparse (lazy) Adam with per-row step counts ({@code bm3_cpu_adam_rows}). */
+    /** Row-sparse Adam with catch-up of skipped steps ({@code bm3_cpu_adam_rows}). */
     @Name("bm3_cpu_adam_rows")
     public static native int adamRows(FloatPointer param, long rows, long d, @Cast("const int64_t*") LongPointer rowIndex,
                                       long nIndex, @Cast("const float*") FloatPointer gradRows, FloatPointer expAvg,
-                                      FloatPointer expAvgSq, @Cast("int64_t*") LongPointer rowSteps, double lr,
-                                      double beta1, double beta2, double eps);
+                                      FloatPointer expAvgSq, @Cast("int64_t*") LongPointer lastStep, long step,
+                                      double lr, double beta1, double beta2, double eps);
+
+    /** The catch-up of row-sparse Adam alone, through step {@code through} ({@code bm3_cpu_adam_rows_catch_up}). */
+    @Name("bm3_cpu_adam_rows_catch_up")
+    public static native int adamRowsCatchUp(FloatPointer param, long rows, long d, @Cast("const int64_t*") LongPointer rowIndex,
+                                             long nIndex, FloatPointer expAvg, FloatPointer expAvgSq,
+                                             @Cast("int64_t*") LongPointer lastStep, long through, double lr,
+                                             double beta1, double beta2, double eps);
 
     /** One fused Adam step over n parameters ({@code bm3_cpu_adam_step}). */
     @Name("bm3_cpu_adam_step")

@@ -34,9 +34,10 @@ import java.util.List;
  * batch's unique items' raw feature rows are gathered and projected (a fresh autograd leaf per
  * step, so no catalogue-sized feature gradient exists), the native dropout targets are keyed by
  * item id (the same masks as exact mode's full draw), and the feature tables take a row-sparse
- * lazy Adam step ({@link RowSparseAdam}) on those rows only. The loss and every gradient are
- * the same as exact mode's for the same parameters; what differs is Adam on feature rows a step
- * did not touch (exact mode keeps moving them through their momentum, fast mode leaves them).
+ * Adam step ({@link RowSparseAdam}) on those rows only, each row first catching up on the
+ * zero-gradient steps dense Adam took while no batch read it. For the same parameters the loss
+ * and every gradient are exact mode's, and the rows a step reads hold dense Adam's values (up to
+ * the catch-up's treatment of eps), so both modes train the same model.
  */
 public final class Bm3Model implements Model {
     private final TrainConfig config;
@@ -260,14 +261,15 @@ public final class Bm3Model implements Model {
     }
 
     /**
-     * Fast mode: z_m for the given items only, from their raw feature rows gathered into fresh
-     * autograd leaves (remembered for the step's lazy Adam update).
+     * Fast mode: z_m for the given items only, from their raw feature rows (brought up to date
+     * first) gathered into fresh autograd leaves (remembered for the step's row-sparse update).
      */
     private List<Tensor> projectRows(Tensor rows) {
         stepRows = rows;
         stepFeatureRows.clear();
         List<Tensor> latents = new ArrayList<>();
         for (int m = 0; m < features.size(); m++) {
+            featureOptimizer.catchUp(m, rows); // read what dense Adam would hold now
             Tensor leaf = features.get(m).index_select(0, rows);
             leaf.requires_grad_(true);
             stepFeatureRows.add(leaf);

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  *       Gaussian features;</li>
  *   <li>{@code b-features-L1-synth4096-synth384}: feature-heavy; n_layers 1, SYNTHETIC 4096-d and
  *       384-d modalities (the trainable 7,050 x 4,096 table and its projection dominate).</li>
+ *   <li>{@code c-fast-L1-synth4096-synth384}: setting b in {@code train_mode=fast} (only the
+ *       batch's unique items projected, lazy Adam on their feature rows).</li>
  * </ul>
  * The features are random: the step's cost depends on their shapes only. Setup checks that both
  * kernel paths give the same first loss; the per-phase breakdown ({@code StepPhases}, summed
@@ -48,7 +50,7 @@ public class TrainingStepBenchmark {
 
     @State(Scope.Benchmark)
     public static class Training {
-        @Param({"a-graph-L2-synth384", "b-features-L1-synth4096-synth384"})
+        @Param({"a-graph-L2-synth384", "b-features-L1-synth4096-synth384", "c-fast-L1-synth4096-synth384"})
         public String setting;
 
         @Param({"native", "torch"})
@@ -71,6 +73,9 @@ public class TrainingStepBenchmark {
             } else if (setting.startsWith("b-")) {
                 data = BenchData.withSyntheticFeatures(rows, 4096, 384);
                 settings = Map.of("n_layers", 1);
+            } else if (setting.startsWith("c-")) {
+                data = BenchData.withSyntheticFeatures(rows, 4096, 384);
+                settings = Map.of("n_layers", 1, "train_mode", "fast");
             } else {
                 throw new IllegalArgumentException("unknown setting " + setting);
             }
