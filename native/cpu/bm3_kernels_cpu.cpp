@@ -331,17 +331,23 @@ inline CatchUp catch_up(int64_t t0, int64_t through, double lr, double beta1, do
     c.skipped = through - t0;
     c.m_decay = (float) std::pow(beta1, (double) c.skipped);
     c.v_decay = (float) std::pow(beta2, (double) c.skipped);
-    /* w_j shrinks by b1 / sqrt(b2) ~ 0.9 per step: 512 terms reach 1e-23 of the first */
+    /* w_j shrinks by b1 / sqrt(b2) ~ 0.9 per step: stop once a term is below 1e-12 of the sum
+     * (~260 terms; never more than 512). Powers are carried along, not recomputed: this runs
+     * once per row read. */
     const int64_t terms = c.skipped < 512 ? c.skipped : 512;
-    double sum_w = 0.0, sum_we = 0.0, b1j = 1.0, b2j = 1.0;
+    const double sqrt_b2 = std::sqrt(beta2);
+    double sum_w = 0.0, sum_we = 0.0, b1j = 1.0, sqrt_b2j = 1.0;
+    double b1t = std::pow(beta1, (double) t0), b2t = std::pow(beta2, (double) t0);
     for (int64_t j = 1; j <= terms; ++j) {
         b1j *= beta1;
-        b2j *= beta2;
-        const double t = (double) (t0 + j);
-        const double cj = std::sqrt(b2j) / std::sqrt(1.0 - std::pow(beta2, t));
-        const double w = lr * b1j / (1.0 - std::pow(beta1, t)) / cj;
+        sqrt_b2j *= sqrt_b2;
+        b1t *= beta1;
+        b2t *= beta2;
+        const double cj = sqrt_b2j / std::sqrt(1.0 - b2t);
+        const double w = lr * b1j / (1.0 - b1t) / cj;
         sum_w += w;
         sum_we += w * eps / cj;
+        if (w < 1e-12 * sum_w) break;
     }
     c.step_sum = (float) sum_w;
     c.eps_mean = (float) (sum_we / sum_w);

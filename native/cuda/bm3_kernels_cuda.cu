@@ -235,15 +235,19 @@ __global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int
             m_decay = (float) pow(beta1, (double) n);
             v_decay = (float) pow(beta2, (double) n);
             const int64_t terms = n < 512 ? n : 512;
-            double sum_w = 0.0, sum_we = 0.0, b1j = 1.0, b2j = 1.0;
+            const double sqrt_b2 = sqrt(beta2);
+            double sum_w = 0.0, sum_we = 0.0, b1j = 1.0, sqrt_b2j = 1.0;
+            double b1t = pow(beta1, (double) t0), b2t = pow(beta2, (double) t0);
             for (int64_t j = 1; j <= terms; ++j) {
                 b1j *= beta1;
-                b2j *= beta2;
-                const double t = (double) (t0 + j);
-                const double cj = sqrt(b2j) / sqrt(1.0 - pow(beta2, t));
-                const double w = lr * b1j / (1.0 - pow(beta1, t)) / cj;
+                sqrt_b2j *= sqrt_b2;
+                b1t *= beta1;
+                b2t *= beta2;
+                const double cj = sqrt_b2j / sqrt(1.0 - b2t);
+                const double w = lr * b1j / (1.0 - b1t) / cj;
                 sum_w += w;
                 sum_we += w * (double) eps / cj;
+                if (w < 1e-12 * sum_w) break;
             }
             step_sum = (float) sum_w;
             eps_mean = (float) (sum_we / sum_w);

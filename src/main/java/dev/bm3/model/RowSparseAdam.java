@@ -182,18 +182,25 @@ abstract class RowSparseAdam implements AutoCloseable {
      */
     static double[] catchUpSums(long t0, long skipped, double lr) {
         long terms = Math.min(skipped, CATCH_UP_TERMS);
+        double sqrtB2 = Math.sqrt(BETA2);
         double sumW = 0;
         double sumWe = 0;
         double b1j = 1;
-        double b2j = 1;
+        double sqrtB2j = 1;
+        double b1t = Math.pow(BETA1, t0);
+        double b2t = Math.pow(BETA2, t0);
         for (long j = 1; j <= terms; j++) {
             b1j *= BETA1;
-            b2j *= BETA2;
-            double t = t0 + j;
-            double cj = Math.sqrt(b2j) / Math.sqrt(1 - Math.pow(BETA2, t));
-            double w = lr * b1j / (1 - Math.pow(BETA1, t)) / cj;
+            sqrtB2j *= sqrtB2;
+            b1t *= BETA1;
+            b2t *= BETA2;
+            double cj = sqrtB2j / Math.sqrt(1 - b2t);
+            double w = lr * b1j / (1 - b1t) / cj;
             sumW += w;
             sumWe += w * EPS / cj;
+            if (w < 1e-12 * sumW) {
+                break; // as the kernel: the terms shrink by ~0.9 per step
+            }
         }
         return terms == 0 ? new double[] {0, EPS} : new double[] {sumW, sumWe / sumW};
     }
