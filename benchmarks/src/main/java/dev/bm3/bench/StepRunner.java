@@ -159,6 +159,11 @@ final class StepRunner implements AutoCloseable {
 
     /** The per-phase breakdown, one line. */
     String phaseLine() {
+        return phaseLine(phases);
+    }
+
+    /** A per-phase breakdown as one line (also {@link EpochRunner}'s). */
+    static String phaseLine(StepPhases phases) {
         StringBuilder sb = new StringBuilder();
         double total = 0;
         for (Map.Entry<String, Double> e : phases.meanMillis().entrySet()) {
