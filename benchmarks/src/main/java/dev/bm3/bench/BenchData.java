@@ -185,13 +185,26 @@ final class BenchData {
         for (int k = 0; k < n; k++) {
             p[k] = k;
         }
-        for (int k = n - 1; k > 0; k--) {
-            int j = rng.nextInt(k + 1);
-            int t = p[k];
-            p[k] = p[j];
-            p[j] = t;
-        }
+        shuffle(p, rng);
         return p;
+    }
+
+    /** Fisher-Yates in place, from the last index down (the order every benchmark's draws follow). */
+    static void shuffle(int[] a, SplittableRandom rng) {
+        for (int k = a.length - 1; k > 0; k--) {
+            int j = rng.nextInt(k + 1);
+            int t = a[k];
+            a[k] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** The widths of Amazon Baby's features (4096-d image, 384-d text), for synthetic stand-ins. */
+    static Map<String, Integer> babyFeatureWidths() {
+        Map<String, Integer> w = new LinkedHashMap<>();
+        w.put("image", 4096);
+        w.put("text", 384);
+        return w;
     }
 
     /** A {@code rows x cols} standard Gaussian feature matrix ("synthetic features"). */

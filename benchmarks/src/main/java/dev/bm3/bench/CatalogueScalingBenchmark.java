@@ -1,23 +1,16 @@
 package dev.bm3.bench;
 
-import dev.bm3.torch.TorchRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,22 +38,15 @@ public class CatalogueScalingBenchmark {
     static final int DEGREE_CAP = BenchData.BABY_ITEMS / 4;
 
     @State(Scope.Benchmark)
-    public static class Training {
+    public static class Training extends EpochTrial {
         @Param({"exact", "fast"})
         public String mode;
 
         @Param({"x1", "x10"})
         public String catalogue;
 
-        @Param({"1"})
-        public int threads;
-
-        EpochRunner runner;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            PeakMemory memory = new PeakMemory();
-            TorchRuntime.setThreads(threads);
+        @Override
+        EpochRunner start(PeakMemory memory) {
             int factor = switch (catalogue) {
                 case "x1" -> 1;
                 case "x10" -> 10;
@@ -68,32 +54,13 @@ public class CatalogueScalingBenchmark {
             };
             BenchData.Interactions graph = BenchData.powerLawFixedUsers("powerlaw-" + catalogue, BenchData.BABY_USERS,
                     factor * BenchData.BABY_ITEMS, BenchData.BABY_EDGES, DEGREE_CAP, BenchData.SEED + 30);
-            Map<String, Integer> features = new LinkedHashMap<>();
-            features.put("image", 4096);
-            features.put("text", 384);
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("catalogue", catalogue);
-            p.put("mode", mode);
-            p.put("threads", Integer.toString(threads));
             String model = switch (mode) {
                 case "exact" -> "bm3";
                 case "fast" -> "bm3-fast";
                 default -> throw new IllegalArgumentException("unknown mode " + mode + " (exact, fast)");
             };
-            runner = new EpochRunner("CatalogueScalingBenchmark", p,
-                    BenchData.withSyntheticFeatures(graph, features), model, memory);
-        }
-
-        /** Phase times cover measured iterations only. */
-        @Setup(Level.Iteration)
-        public void iteration(IterationParams params) {
-            runner.onIteration(params);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            runner.finish();
-            runner.close();
+            return new EpochRunner("CatalogueScalingBenchmark", params("catalogue", catalogue, "mode", mode),
+                    BenchData.withSyntheticFeatures(graph, BenchData.babyFeatureWidths()), model, memory);
         }
     }
 

@@ -176,13 +176,7 @@ final class EpochRunner implements AutoCloseable {
         for (int k = 0; k < order.length; k++) {
             order[k] = k;
         }
-        SplittableRandom rng = new SplittableRandom(BenchData.SEED * 0x9E3779B97F4A7C15L + e);
-        for (int k = order.length - 1; k > 0; k--) {
-            int j = rng.nextInt(k + 1);
-            int t = order[k];
-            order[k] = order[j];
-            order[j] = t;
-        }
+        BenchData.shuffle(order, new SplittableRandom(BenchData.SEED * 0x9E3779B97F4A7C15L + e));
     }
 
     /**

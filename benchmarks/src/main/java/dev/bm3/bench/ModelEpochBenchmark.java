@@ -1,24 +1,17 @@
 package dev.bm3.bench;
 
 import dev.bm3.data.Dataset;
-import dev.bm3.torch.TorchRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,53 +44,22 @@ import java.util.concurrent.TimeUnit;
 public class ModelEpochBenchmark {
 
     @State(Scope.Benchmark)
-    public static class Training {
+    public static class Training extends EpochTrial {
         @Param({"bm3", "bm3-fast", "bpr", "lightgcn", "vbpr", "lattice", "freedom"})
         public String model;
 
         @Param({"lastfm", "baby-synth"})
         public String data;
 
-        @Param({"1"})
-        public int threads;
-
-        EpochRunner runner;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            PeakMemory memory = new PeakMemory();
-            TorchRuntime.setThreads(threads);
+        @Override
+        EpochRunner start(PeakMemory memory) {
             Dataset dataset = switch (data) {
                 case "lastfm" -> BenchData.lastFmOrSynthetic();
-                case "baby-synth" -> {
-                    Map<String, Integer> features = new LinkedHashMap<>();
-                    features.put("image", 4096);
-                    features.put("text", 384);
-                    yield BenchData.withSyntheticFeatures(BenchData.babyOrSynthetic(), features);
-                }
+                case "baby-synth" -> BenchData.withSyntheticFeatures(BenchData.babyOrSynthetic(),
+                        BenchData.babyFeatureWidths());
                 default -> throw new IllegalArgumentException("unknown data " + data + " (lastfm, baby-synth)");
             };
-            runner = new EpochRunner("ModelEpochBenchmark", params(), dataset, model, memory);
-        }
-
-        private Map<String, String> params() {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("data", data);
-            p.put("model", model);
-            p.put("threads", Integer.toString(threads));
-            return p;
-        }
-
-        /** Phase times cover measured iterations only. */
-        @Setup(Level.Iteration)
-        public void iteration(IterationParams params) {
-            runner.onIteration(params);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            runner.finish();
-            runner.close();
+            return new EpochRunner("ModelEpochBenchmark", params("data", data, "model", model), dataset, model, memory);
         }
     }
 

@@ -149,12 +149,7 @@ final class StepRunner implements AutoCloseable {
     }
 
     private void shuffle() {
-        for (int k = order.length - 1; k > 0; k--) {
-            int j = rng.nextInt(k + 1);
-            int t = order[k];
-            order[k] = order[j];
-            order[j] = t;
-        }
+        BenchData.shuffle(order, rng);
     }
 
     /** The per-phase breakdown, one line. */
