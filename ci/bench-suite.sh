@@ -15,7 +15,8 @@
 # Environment:
 #   MVN_FLAGS     e.g. -o for an offline build            BM3_SHARED  shared datasets directory
 #   MODELS        models for JMH's `model` parameter and for the trainings (default: all seven:
-#                 bm3 bm3-fast bpr lightgcn vbpr lattice freedom; bm3-fast = BM3 with train_mode=fast)
+#                 bm3 bm3-fast bpr lightgcn vbpr lattice freedom; bm3-fast = BM3 with train_mode=fast);
+#                 select models here, not with `-p model=` in the arguments
 #   JMH_INCLUDE   benchmark regexp (default 'ModelEpochBenchmark|CatalogueScalingBenchmark')
 #   SKIP_JMH=1, SKIP_TRAIN=1, SKIP_BUILD=1   leave a part out
 #   EPOCHS        cap the trainings' epochs (smoke tests only: the time-to-best table then flags

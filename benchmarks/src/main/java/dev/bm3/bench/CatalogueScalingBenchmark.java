@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Time per epoch as in {@link ModelEpochBenchmark} (shared {@link EpochRunner}).
  *
  * <p>Memory: at x10 the 4096-d table is 70,500 x 4,096 floats = 1.15 GB as a Java array, and
- * exact mode holds it natively with its gradient and two Adam moments (~4.6 GB), hence
- * {@code -Xmx6g} and a machine with ~10 GB free. An exact x10 epoch is minutes on one thread, so
- * one warm-up and three measured epochs.
+ * exact mode holds it natively with its gradient and two Adam moments (6.8 GB resident in a smoke
+ * run; 1.2 GB of live heap), hence {@code -Xmx6g} and a machine with ~8 GB free. An exact x10
+ * epoch takes about three minutes on one thread, so one warm-up and three measured epochs.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
