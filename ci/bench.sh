@@ -33,7 +33,7 @@ cp -r benchmarks/target/benchmarks.jar benchmarks/target/lib "$run/"
 # other work on the machine shows up here (the benchmark itself adds ~1-3 to the load)
 (while sleep 30; do echo "$(date +%T) $(cat /proc/loadavg)"; done > "$run/load.log") &
 sampler=$!
-trap 'kill $sampler 2>/dev/null; rm -rf "$run"' EXIT
+trap 'kill $sampler 2>/dev/null || true; rm -rf "$run"' EXIT
 OMP_WAIT_POLICY=passive java -Dbm3.shared="$shared" -jar "$run/benchmarks.jar" \
     -rf json -rff "$out/$stamp.json" "$@" 2>&1 | tee -a "$out/$stamp.txt"
 kill $sampler 2>/dev/null || true

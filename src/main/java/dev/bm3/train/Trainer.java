@@ -71,7 +71,10 @@ public final class Trainer {
             int firstStep = resumedMidEpoch ? state.step() : 0;
             double lossSum = resumedMidEpoch ? state.lossSum() : 0.0;
             long trainNanos = resumedMidEpoch ? state.trainNanos() : 0L;
+            // the model's per-epoch work (FREEDOM's edge dropout, a graph rebuild) is training time
+            long hook0 = System.nanoTime();
             model.onEpochStart(epoch);
+            trainNanos += System.nanoTime() - hook0;
             if (model.trainable()) {
                 epochOrder(order, config.seed(), epoch);
                 for (int s = firstStep; s < steps; s++) {

@@ -1,8 +1,6 @@
 package dev.bm3.bench;
 
 import dev.bm3.data.Dataset;
-import dev.bm3.data.DatasetLoader;
-import dev.bm3.data.SyntheticGenerator;
 import dev.bm3.torch.TorchRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,9 +17,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -58,19 +53,7 @@ public class LastFmEpochBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             TorchRuntime.setThreads(threads);
-            Path dir = BenchData.sharedDir().resolve("lastfm2k_mm");
-            Dataset data;
-            if (Files.isRegularFile(dir.resolve("lfm2k.inter"))) {
-                Map<String, Path> modalities = new LinkedHashMap<>();
-                modalities.put("text", Path.of("all-MiniLM-L6-v2.npy"));
-                modalities.put("audio", Path.of("whisper.npy"));
-                data = DatasetLoader.load(dir, "lfm2k", modalities);
-            } else {
-                System.out.println("NOTE: " + dir.toAbsolutePath().normalize() + "/lfm2k.inter not found (set -Dbm3.shared=DIR);"
-                        + " using a SYNTHETIC dataset of Last.fm's size (not comparable with the reference's 0.53 s)");
-                data = new SyntheticGenerator(new SyntheticGenerator.Config(1_858, 1_425, 30, 5, 16, 512, 384, 0.2,
-                        BenchData.SEED)).generate();
-            }
+            Dataset data = BenchData.lastFmOrSynthetic();
             runner = new StepRunner(data, Map.of("n_layers", 1, "dropout", 0.5, "reg_weight", 0.1, "cl_weight", 2.0,
                     "train_batch_size", 2048), kernels);
             System.out.printf("%n%s: %d users, %d items, %d training pairs, %d steps per epoch, modalities %s, threads %d%n",

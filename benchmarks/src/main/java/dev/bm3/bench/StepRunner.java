@@ -149,16 +149,16 @@ final class StepRunner implements AutoCloseable {
     }
 
     private void shuffle() {
-        for (int k = order.length - 1; k > 0; k--) {
-            int j = rng.nextInt(k + 1);
-            int t = order[k];
-            order[k] = order[j];
-            order[j] = t;
-        }
+        BenchData.shuffle(order, rng);
     }
 
     /** The per-phase breakdown, one line. */
     String phaseLine() {
+        return phaseLine(phases);
+    }
+
+    /** A per-phase breakdown as one line (also {@link EpochRunner}'s). */
+    static String phaseLine(StepPhases phases) {
         StringBuilder sb = new StringBuilder();
         double total = 0;
         for (Map.Entry<String, Double> e : phases.meanMillis().entrySet()) {
