@@ -59,7 +59,7 @@ public final class Bm3Model implements Model {
     private final Tensor predBias;
     private final List<Tensor> parameters = new ArrayList<>();
     private final ParameterOptimizer optimizer;
-    /** Fast mode only (else null): lazy Adam of the feature tables. */
+    /** Fast mode only (else null): row-sparse Adam (with catch-up) of the feature tables. */
     private final RowSparseAdam featureOptimizer;
     /**
      * Fast mode, set by each loss: the batch's unique items (int64, increasing) and each

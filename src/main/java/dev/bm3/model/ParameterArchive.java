@@ -59,6 +59,27 @@ final class ParameterArchive {
         }
     }
 
+    /** Reads {@code key} into {@code into} in place; the element count and dtype must match. */
+    static void readInto(InputArchive archive, String key, Tensor into) {
+        Tensor t = new Tensor();
+        archive.read(key, t);
+        if (t.numel() != into.numel() || !t.scalar_type().toString().equals(into.scalar_type().toString())) {
+            throw new IllegalArgumentException(key + " has " + t.numel() + " values of " + t.scalar_type() + ", expected "
+                    + into.numel() + " of " + into.scalar_type());
+        }
+        into.copy_(t.reshape(into.sizes()));
+    }
+
+    /** Reads the int64 vector {@code key} into {@code into}; its length must match. */
+    static void readLongs(InputArchive archive, String key, long[] into) {
+        Tensor t = new Tensor();
+        archive.read(key, t);
+        if (t.numel() != into.length) {
+            throw new IllegalArgumentException(key + " has " + t.numel() + " entries, expected " + into.length);
+        }
+        t.contiguous().data_ptr_long().get(into);
+    }
+
     /** LibTorch's messages carry a C++ backtrace after the first line: users need only the first. */
     static String firstLine(RuntimeException e) {
         String m = String.valueOf(e.getMessage());

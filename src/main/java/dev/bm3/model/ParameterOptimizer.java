@@ -131,25 +131,11 @@ interface ParameterOptimizer extends AutoCloseable {
         public void load(InputArchive archive, String prefix) {
             try (NoGradGuard g = new NoGradGuard()) {
                 for (int k = 0; k < params.size(); k++) {
-                    readInto(archive, prefix + ".exp_avg." + k, expAvg.get(k));
-                    readInto(archive, prefix + ".exp_avg_sq." + k, expAvgSq.get(k));
+                    ParameterArchive.readInto(archive, prefix + ".exp_avg." + k, expAvg.get(k));
+                    ParameterArchive.readInto(archive, prefix + ".exp_avg_sq." + k, expAvgSq.get(k));
                 }
-                Tensor t = new Tensor();
-                archive.read(prefix + ".steps", t);
-                if (t.numel() != steps.length) {
-                    throw new IllegalArgumentException(prefix + ".steps has " + t.numel() + " entries, expected " + steps.length);
-                }
-                t.contiguous().data_ptr_long().get(steps);
+                ParameterArchive.readLongs(archive, prefix + ".steps", steps);
             }
-        }
-
-        private static void readInto(InputArchive archive, String key, Tensor into) {
-            Tensor t = new Tensor();
-            archive.read(key, t);
-            if (t.numel() != into.numel()) {
-                throw new IllegalArgumentException(key + " has " + t.numel() + " values, expected " + into.numel());
-            }
-            into.copy_(t.reshape(into.sizes()));
         }
 
         @Override
