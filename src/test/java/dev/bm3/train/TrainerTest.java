@@ -40,10 +40,11 @@ class TrainerTest {
         return losses;
     }
 
-    @Test
-    void sameSeedSameLossesBitForBitOnOneThread() {
+    @ParameterizedTest
+    @ValueSource(strings = {"exact", "fast"})
+    void sameSeedSameLossesBitForBitOnOneThread(String mode) {
         Dataset d = small();
-        TrainConfig c = TrainConfig.fromMap(Map.of("epochs", 2, "train_batch_size", 256, "seed", 5), "t");
+        TrainConfig c = TrainConfig.fromMap(Map.of("epochs", 2, "train_batch_size", 256, "seed", 5, "train_mode", mode), "t");
         List<Double> a = stepLosses(d, c, 2);
         List<Double> b = stepLosses(d, c, 2);
         assertTrue(a.size() > 10);
