@@ -15,6 +15,7 @@ import java.util.Map;
 public record EpochProgress(int epoch, double loss, double trainSeconds, double evalSeconds,
                             Map<String, Double> valid, boolean best) {
     public EpochProgress {
-        valid = Map.copyOf(valid);
+        // in the evaluator's order (Map.copyOf's order is salted per JVM)
+        valid = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(valid));
     }
 }

@@ -13,12 +13,20 @@ import java.util.Map;
  * {@code topk} is list-valued by nature and never a grid axis.
  */
 public final class SearchSpace {
-    /** SPEC section 5: n_layers {1,2} x dropout {0.3,0.5} x reg_weight {0.1,0.01}, cl_weight 2.0. */
-    public static final Map<String, Object> PAPER_GRID = Map.of(
-            "n_layers", List.of(1, 2),
-            "dropout", List.of(0.3, 0.5),
-            "reg_weight", List.of(0.1, 0.01),
-            "cl_weight", 2.0);
+    /**
+     * SPEC section 5: n_layers {1,2} x dropout {0.3,0.5} x reg_weight {0.1,0.01}, cl_weight 2.0,
+     * in this key order (it numbers the grid's runs; Map.of's order would change per JVM).
+     */
+    public static final Map<String, Object> PAPER_GRID = paperGrid();
+
+    private static Map<String, Object> paperGrid() {
+        Map<String, Object> g = new java.util.LinkedHashMap<>();
+        g.put("n_layers", List.of(1, 2));
+        g.put("dropout", List.of(0.3, 0.5));
+        g.put("reg_weight", List.of(0.1, 0.01));
+        g.put("cl_weight", 2.0);
+        return java.util.Collections.unmodifiableMap(g);
+    }
 
     private final Map<String, Object> values;
     private final String source;

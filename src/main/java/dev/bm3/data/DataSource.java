@@ -13,8 +13,13 @@ import java.util.Map;
  */
 public record DataSource(Path dir, String name, Map<String, Path> modalities, SyntheticGenerator.Config synthetic) {
 
+    /**
+     * @param modalities in the order given: it is the model's parameter and dropout-stream order,
+     *                   so it must be the same in every process (Map.copyOf's order is salted per JVM)
+     */
     public static DataSource directory(Path dir, String name, Map<String, Path> modalities) {
-        return new DataSource(dir.toAbsolutePath().normalize(), name, Map.copyOf(modalities), null);
+        return new DataSource(dir.toAbsolutePath().normalize(), name,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(modalities)), null);
     }
 
     public static DataSource synthetic(SyntheticGenerator.Config config) {
