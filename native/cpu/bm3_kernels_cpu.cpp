@@ -29,14 +29,41 @@ inline int max_threads() {
 #endif
 }
 
-/* What happens to a finished product row acc = (Â X)[i]. Keeping the layer-sum and the final
- * scaling here means the LightGCN mean costs one pass over memory per layer. */
+/* A matrix held as two row blocks: rows [0, split) at top, rows [split, ...) at bottom. BM3's
+ * X0 = [E_U; E_I] is read this way straight from the two embedding tables (no concatenated
+ * copy); a contiguous matrix is {p, NULL, kWhole}. Rows never straddle the blocks. */
+const int64_t kWhole = INT64_MAX;
+
+template <typename T>
+struct Blocks {
+    T* top;
+    T* bottom;
+    int64_t split;
+    inline T* row(int64_t i, int64_t n) const { return i < split ? top + i * n : bottom + (i - split) * n; }
+};
+typedef Blocks<const float> Rows;
+typedef Blocks<float> OutRows;
+
+inline Rows whole(const float* p) { Rows r = {p, NULL, kWhole}; return r; }
+inline OutRows whole_out(float* p) { OutRows r = {p, NULL, kWhole}; return r; }
+
+/* What happens to a finished product row acc = (Â X)[i]. Keeping the layer-sum, the final
+ * scaling, BM3's item residual and the row norms here means the encoder costs one pass over
+ * memory per layer. */
 struct Epilogue {
     float* store;        /* destination of the product itself, or NULL */
-    float* h;            /* running-sum destination, or NULL */
-    const float* base;   /* what h adds the product to: X0 on layer 1, h itself afterwards */
+    OutRows h;           /* running-sum destination (h.top NULL: none) */
+    Rows base;           /* what h adds the product to: X0 on layer 1, h itself afterwards */
     float scale;         /* 1/(L+1) on the last layer, otherwise 1 */
+    Rows residual;       /* last layer: rows >= residual_from add this (X0) after scaling; top NULL: none */
+    int64_t residual_from;
+    double* row_sq;      /* last layer: squared norm of each finished h row, or NULL */
 };
+
+inline Epilogue store_only(float* y) {
+    Epilogue e = {y, {NULL, NULL, kWhole}, {NULL, NULL, kWhole}, 1.0f, {NULL, NULL, kWhole}, kWhole, NULL};
+    return e;
+}
 
 struct Csr {
     int32_t n_rows;
@@ -72,10 +99,24 @@ std::vector<int32_t> balanced_chunks(const Csr& a, int threads) {
     return bounds;
 }
 
+/* Squared norm in double over 8 fixed partial sums: without them the sum is one serial chain
+ * of dependent adds (the compiler may not reassociate), which cost as much as the SpMM row. The
+ * order is fixed, so the value does not depend on threads. */
+inline double row_sq(const float* r, int64_t n) {
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    const int64_t full = n - n % 8;
+    for (int64_t k = 0; k < full; k += 8) {
+        for (int j = 0; j < 8; ++j) part[j] += (double) r[k + j] * (double) r[k + j];
+    }
+    double tail = 0.0;
+    for (int64_t k = full; k < n; ++k) tail += (double) r[k] * (double) r[k];
+    return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7])) + tail;
+}
+
 /* D > 0: the width is a compile-time constant, so the accumulator row lives in registers and
  * the inner loop is fully unrolled/vectorised. D == 0: any width, accumulator on the heap. */
 template <int D>
-inline void process_row(const Csr& a, int64_t i, const float* __restrict x, int64_t d,
+inline void process_row(const Csr& a, int64_t i, const Rows& x, int64_t d,
                         const Epilogue& e, float* heap_acc) {
     alignas(64) float local[D > 0 ? D : 1];
     float* __restrict acc = D > 0 ? local : heap_acc;
@@ -84,26 +125,32 @@ inline void process_row(const Csr& a, int64_t i, const float* __restrict x, int6
     const int32_t begin = a.row_ptr[i], end = a.row_ptr[i + 1];
     for (int32_t j = begin; j < end; ++j) {
         /* the gathered rows are random accesses: ask for one a few non-zeros ahead */
-        if (j + 4 < end) __builtin_prefetch(x + (int64_t) a.col_idx[j + 4] * n);
+        if (j + 4 < end) __builtin_prefetch(x.row(a.col_idx[j + 4], n));
         const float v = a.values[j];
-        const float* __restrict xr = x + (int64_t) a.col_idx[j] * n;
+        const float* __restrict xr = x.row(a.col_idx[j], n);
         for (int64_t k = 0; k < n; ++k) acc[k] += v * xr[k];
     }
     if (e.store) {
         float* __restrict s = e.store + i * n;
         for (int64_t k = 0; k < n; ++k) s[k] = acc[k];
     }
-    if (e.h) {
+    if (e.h.top) {
         /* base may equal h (in-place running sum), so no __restrict here */
-        float* hr = e.h + i * n;
-        const float* br = e.base + i * n;
+        float* hr = e.h.row(i, n);
+        const float* br = e.base.row(i, n);
         const float scale = e.scale;
-        for (int64_t k = 0; k < n; ++k) hr[k] = (br[k] + acc[k]) * scale;
+        if (e.residual.top && i >= e.residual_from) {
+            const float* rr = e.residual.row(i, n);
+            for (int64_t k = 0; k < n; ++k) hr[k] = (br[k] + acc[k]) * scale + rr[k];
+        } else {
+            for (int64_t k = 0; k < n; ++k) hr[k] = (br[k] + acc[k]) * scale;
+        }
+        if (e.row_sq) e.row_sq[i] = row_sq(hr, n);
     }
 }
 
 template <int D>
-inline void process_rows(const Csr& a, int64_t lo, int64_t hi, const float* x, int64_t d,
+inline void process_rows(const Csr& a, int64_t lo, int64_t hi, const Rows& x, int64_t d,
                          const Epilogue& e, float* heap_acc) {
     for (int64_t i = lo; i < hi; ++i) process_row<D>(a, i, x, d, e, heap_acc);
 }
@@ -117,10 +164,10 @@ inline void process_rows(const Csr& a, int64_t lo, int64_t hi, const float* x, i
 #define BM3_CLONES
 #endif
 
-typedef void (*RowsFn)(const Csr&, int64_t, int64_t, const float*, int64_t, const Epilogue&, float*);
+typedef void (*RowsFn)(const Csr&, int64_t, int64_t, const Rows&, int64_t, const Epilogue&, float*);
 
 #define BM3_ROWS_FN(NAME, D)                                                                  \
-    BM3_CLONES void NAME(const Csr& a, int64_t lo, int64_t hi, const float* x, int64_t d,    \
+    BM3_CLONES void NAME(const Csr& a, int64_t lo, int64_t hi, const Rows& x, int64_t d,     \
                          const Epilogue& e, float* heap_acc) {                                \
         process_rows<D>(a, lo, hi, x, d, e, heap_acc);                                        \
     }
@@ -131,7 +178,7 @@ BM3_ROWS_FN(rows_128, 128)
 BM3_ROWS_FN(rows_any, 0)
 #undef BM3_ROWS_FN
 
-void pass(const Csr& a, const float* x, int64_t d, const Epilogue& e) {
+void pass(const Csr& a, const Rows& x, int64_t d, const Epilogue& e) {
     /* widths BM3 actually uses get a register-resident accumulator */
     const RowsFn rows = d == 16 ? rows_16 : d == 32 ? rows_32 : d == 64 ? rows_64
                       : d == 128 ? rows_128 : rows_any;
@@ -145,6 +192,39 @@ void pass(const Csr& a, const float* x, int64_t d, const Epilogue& e) {
         for (int64_t c = 0; c < chunks; ++c) {
             rows(a, bounds[(size_t) c], bounds[(size_t) c + 1], x, d, e, heap_acc.data());
         }
+    }
+}
+
+/*
+ * H = mean_{l=0..L} Â^l X0 (+ X0 on rows >= x0.split when residual), written to h, with each
+ * row's squared norm in row_sq when given. Layer l's product is kept only if layer l+1 needs
+ * it; the buffers alternate a, b, a, ...
+ */
+void encoder(const Csr& a, const Rows& x0, int64_t d, int32_t n_layers, const OutRows& h,
+             float* scratch_a, float* scratch_b, bool residual, double* row_sq) {
+    const Rows none = {NULL, NULL, kWhole};
+    const Rows res = residual ? x0 : none;
+    if (n_layers == 0) {
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < (int64_t) a.n_rows; ++i) {
+            const float* xr = x0.row(i, d);
+            float* hr = h.row(i, d);
+            const float f = residual && i >= x0.split ? 2.0f : 1.0f;
+            for (int64_t k = 0; k < d; ++k) hr[k] = xr[k] * f;
+            if (row_sq) row_sq[i] = bm3cpu::row_sq(hr, d);
+        }
+        return;
+    }
+    const float inv = 1.0f / (float) (n_layers + 1);
+    const Rows hr = {h.top, h.bottom, h.split};
+    Rows cur = x0;
+    for (int32_t l = 1; l <= n_layers; ++l) {
+        const bool last = l == n_layers;
+        float* next = last ? NULL : ((l % 2) == 1 ? scratch_a : scratch_b);
+        Epilogue e = {next, h, l == 1 ? x0 : hr, last ? inv : 1.0f, last ? res : none, x0.split,
+                      last ? row_sq : NULL};
+        pass(a, cur, d, e);
+        cur = whole(next);
     }
 }
 
@@ -441,8 +521,7 @@ int bm3_cpu_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
     if (!bm3cpu::csr_args_ok(n_rows, row_ptr, col_idx, values, d) || !y) return BM3_ERR_ARGUMENT;
     if (row_ptr[n_rows] > 0 && !x) return BM3_ERR_ARGUMENT;
     const bm3cpu::Csr a = {n_rows, row_ptr, col_idx, values};
-    const bm3cpu::Epilogue e = {y, NULL, NULL, 1.0f};
-    bm3cpu::pass(a, x, d, e);
+    bm3cpu::pass(a, bm3cpu::whole(x), d, bm3cpu::store_only(y));
     return BM3_OK;
 }
 
@@ -453,22 +532,30 @@ int bm3_cpu_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t*
         || (n_layers >= 2 && !scratch_a) || (n_layers >= 3 && !scratch_b)) {
         return BM3_ERR_ARGUMENT;
     }
-    const int64_t count = (int64_t) n_rows * d;
-    if (n_layers == 0) {
-        std::copy(x0, x0 + count, h);
-        return BM3_OK;
+    const bm3cpu::Csr a = {n_rows, row_ptr, col_idx, values};
+    bm3cpu::encoder(a, bm3cpu::whole(x0), d, n_layers, bm3cpu::whole_out(h), scratch_a, scratch_b,
+                    false, NULL);
+    return BM3_OK;
+}
+
+int bm3_cpu_lightgcn_mean_blocks(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                                 const float* values, int32_t n_top, const float* x_top,
+                                 const float* x_bottom, int64_t d, int32_t n_layers,
+                                 int32_t bottom_residual, float* h_top, float* h_bottom,
+                                 float* scratch_a, float* scratch_b, double* row_sq) {
+    if (!bm3cpu::csr_args_ok(n_rows, row_ptr, col_idx, values, d) || n_layers < 0
+        || n_top < 0 || n_top > n_rows
+        || (n_top > 0 && (!x_top || !h_top)) || (n_top < n_rows && (!x_bottom || !h_bottom))
+        || (n_layers >= 2 && !scratch_a) || (n_layers >= 3 && !scratch_b)) {
+        return BM3_ERR_ARGUMENT;
     }
     const bm3cpu::Csr a = {n_rows, row_ptr, col_idx, values};
-    const float inv = 1.0f / (float) (n_layers + 1);
-    const float* cur = x0;
-    for (int32_t l = 1; l <= n_layers; ++l) {
-        const bool last = l == n_layers;
-        /* layer l's product is kept only if layer l+1 needs it; buffers alternate a, b, a, ... */
-        float* next = last ? NULL : ((l % 2) == 1 ? scratch_a : scratch_b);
-        const bm3cpu::Epilogue e = {next, h, l == 1 ? x0 : h, last ? inv : 1.0f};
-        bm3cpu::pass(a, cur, d, e);
-        cur = next;
-    }
+    /* a non-null top keeps "no h" (top == NULL) distinct from an empty top block */
+    const float* xt = n_top > 0 ? x_top : x_bottom;
+    float* ht = n_top > 0 ? h_top : h_bottom;
+    const bm3cpu::Rows x = {xt, x_bottom, n_top};
+    const bm3cpu::OutRows h = {ht, h_bottom, n_top};
+    bm3cpu::encoder(a, x, d, n_layers, h, scratch_a, scratch_b, bottom_residual != 0, row_sq);
     return BM3_OK;
 }
 

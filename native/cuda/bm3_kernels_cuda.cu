@@ -20,13 +20,39 @@ inline int status_of(cudaError_t err) {
     return err == cudaSuccess ? BM3_OK : BM3_ERR_CUDA_BASE + (int) err;
 }
 
-/* Same epilogue as the CPU twin: store the product and/or h = (base + product) * scale. */
+/* A matrix held as two row blocks (rows [0, split) at top, the rest at bottom), as on the CPU:
+ * BM3's X0 = [E_U; E_I] read in place. A contiguous matrix has split = kWhole. */
+constexpr int64_t kWhole = 0x7fffffffffffffffLL;
+
+template <typename T>
+struct Blocks {
+    T* top;
+    T* bottom;
+    int64_t split;
+    __host__ __device__ inline T* row(int64_t i, int64_t d) const {
+        return i < split ? top + i * d : bottom + (i - split) * d;
+    }
+};
+typedef Blocks<const float> Rows;
+typedef Blocks<float> OutRows;
+
+inline Rows whole(const float* p) { Rows r = {p, NULL, kWhole}; return r; }
+
+/* Same epilogue as the CPU twin: store the product and/or h = (base + product) * scale, plus
+ * the residual rows >= residual_from on the last layer (row norms: a separate kernel). */
 struct Epilogue {
     float* store;
-    float* h;
-    const float* base;
+    OutRows h;
+    Rows base;
     float scale;
+    Rows residual;
+    int64_t residual_from;
 };
+
+inline Epilogue store_only(float* y) {
+    Epilogue e = {y, {NULL, NULL, kWhole}, {NULL, NULL, kWhole}, 1.0f, {NULL, NULL, kWhole}, kWhole};
+    return e;
+}
 
 /*
  * Each warp walks its row's non-zeros 32 at a time: lane j loads (col, val) of one non-zero
@@ -36,7 +62,7 @@ struct Epilogue {
  */
 __global__ void spmm_kernel(int32_t n_rows, const int32_t* __restrict__ row_ptr,
                             const int32_t* __restrict__ col_idx,
-                            const float* __restrict__ values, const float* __restrict__ x,
+                            const float* __restrict__ values, Rows x,
                             int64_t d, int64_t tiles, Epilogue e) {
     const int64_t warp = ((int64_t) blockIdx.x * blockDim.x + threadIdx.x) / kWarp;
     const int lane = threadIdx.x % kWarp;
@@ -57,7 +83,7 @@ __global__ void spmm_kernel(int32_t n_rows, const int32_t* __restrict__ row_ptr,
         for (int s = 0; s < n; ++s) {
             const int32_t c = __shfl_sync(0xffffffffu, my_col, s);
             const float v = __shfl_sync(0xffffffffu, my_val, s);
-            const float* xr = x + (int64_t) c * d;
+            const float* xr = x.row(c, d);
 #pragma unroll
             for (int q = 0; q < 4; ++q) {
                 const int64_t k = col0 + q * kWarp;
@@ -69,14 +95,17 @@ __global__ void spmm_kernel(int32_t n_rows, const int32_t* __restrict__ row_ptr,
     for (int q = 0; q < 4; ++q) {
         const int64_t k = col0 + q * kWarp;
         if (k >= d) continue;
-        const int64_t at = row * d + k;
-        if (e.store) e.store[at] = acc[q];
-        if (e.h) e.h[at] = (e.base[at] + acc[q]) * e.scale;
+        if (e.store) e.store[row * d + k] = acc[q];
+        if (e.h.top) {
+            float v = (e.base.row(row, d)[k] + acc[q]) * e.scale;
+            if (e.residual.top && row >= e.residual_from) v += e.residual.row(row, d)[k];
+            e.h.row(row, d)[k] = v;
+        }
     }
 }
 
 int launch_pass(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
-                const float* values, const float* x, int64_t d, Epilogue e,
+                const float* values, Rows x, int64_t d, Epilogue e,
                 cudaStream_t stream) {
     if (n_rows == 0) return BM3_OK;
     const int64_t tiles = (d + kTile - 1) / kTile;
@@ -278,13 +307,65 @@ __global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int
     if (threadIdx.x == 0) last_step[r] = grad_rows ? through + 1 : through;
 }
 
+/* L = 0: h = X0 (twice X0 on residual rows). */
+__global__ void copy_rows_kernel(Rows x, OutRows h, int64_t n_rows, int64_t d, int64_t residual_from) {
+    const int64_t at = (int64_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (at >= n_rows * d) return;
+    const int64_t row = at / d, k = at % d;
+    const float v = x.row(row, d)[k];
+    h.row(row, d)[k] = row >= residual_from ? v * 2.0f : v;
+}
+
+/* One warp per row: the squared norm in double, summed in a fixed order (deterministic). */
+__global__ void row_sq_kernel(Rows h, int64_t n_rows, int64_t d, double* out) {
+    const int64_t row = ((int64_t) blockIdx.x * blockDim.x + threadIdx.x) / kWarp;
+    const int lane = threadIdx.x % kWarp;
+    if (row >= n_rows) return;
+    const float* r = h.row(row, d);
+    double s = 0.0;
+    for (int64_t k = lane; k < d; k += kWarp) s += (double) r[k] * (double) r[k];
+    s = warp_sum(s);
+    if (lane == 0) out[row] = s;
+}
+
+/* The CPU twin's encoder: layer mean, residual on rows >= x0.split, then the row norms. */
+static int encoder(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx, const float* values,
+            Rows x0, int64_t d, int32_t n_layers, OutRows h, float* scratch_a, float* scratch_b,
+            bool residual, double* row_sq, cudaStream_t s) {
+    const Rows none = {NULL, NULL, kWhole};
+    const Rows hr = {h.top, h.bottom, h.split};
+    if (n_rows == 0) return BM3_OK;
+    if (n_layers == 0) {
+        const int64_t n = (int64_t) n_rows * d;
+        copy_rows_kernel<<<(unsigned) ((n + 255) / 256), 256, 0, s>>>(x0, h, n_rows, d,
+                                                                      residual ? x0.split : kWhole);
+        const int st = status_of(cudaGetLastError());
+        if (st != BM3_OK) return st;
+    } else {
+        const float inv = 1.0f / (float) (n_layers + 1);
+        Rows cur = x0;
+        for (int32_t l = 1; l <= n_layers; ++l) {
+            const bool last = l == n_layers;
+            float* next = last ? NULL : ((l % 2) == 1 ? scratch_a : scratch_b);
+            const Epilogue e = {next, h, l == 1 ? x0 : hr, last ? inv : 1.0f,
+                                last && residual ? x0 : none, x0.split};
+            const int st = launch_pass(n_rows, row_ptr, col_idx, values, cur, d, e, s);
+            if (st != BM3_OK) return st;
+            cur = whole(next);
+        }
+    }
+    if (!row_sq) return BM3_OK;
+    const int64_t blocks = ((int64_t) n_rows + kWarpsPerBlock - 1) / kWarpsPerBlock;
+    row_sq_kernel<<<(unsigned) blocks, kWarpsPerBlock * kWarp, 0, s>>>(hr, n_rows, d, row_sq);
+    return status_of(cudaGetLastError());
+}
+
 extern "C" {
 
 int bm3_cuda_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
                   const float* values, const float* x, int64_t d, float* y, void* stream) {
     if (!csr_args_ok(n_rows, row_ptr, d) || !y) return BM3_ERR_ARGUMENT;
-    const Epilogue e = {y, NULL, NULL, 1.0f};
-    return launch_pass(n_rows, row_ptr, col_idx, values, x, d, e, (cudaStream_t) stream);
+    return launch_pass(n_rows, row_ptr, col_idx, values, whole(x), d, store_only(y), (cudaStream_t) stream);
 }
 
 int bm3_cuda_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
@@ -294,22 +375,25 @@ int bm3_cuda_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t
         || (n_layers >= 2 && !scratch_a) || (n_layers >= 3 && !scratch_b)) {
         return BM3_ERR_ARGUMENT;
     }
-    cudaStream_t s = (cudaStream_t) stream;
-    if (n_layers == 0) {
-        return status_of(cudaMemcpyAsync(h, x0, (size_t) n_rows * (size_t) d * sizeof(float),
-                                         cudaMemcpyDeviceToDevice, s));
+    const OutRows out = {h, NULL, kWhole};
+    return encoder(n_rows, row_ptr, col_idx, values, whole(x0), d, n_layers, out, scratch_a, scratch_b,
+                   false, NULL, (cudaStream_t) stream);
+}
+
+int bm3_cuda_lightgcn_mean_blocks(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                                  const float* values, int32_t n_top, const float* x_top,
+                                  const float* x_bottom, int64_t d, int32_t n_layers,
+                                  int32_t bottom_residual, float* h_top, float* h_bottom,
+                                  float* scratch_a, float* scratch_b, double* row_sq, void* stream) {
+    if (!csr_args_ok(n_rows, row_ptr, d) || n_layers < 0 || n_top < 0 || n_top > n_rows
+        || (n_top > 0 && (!x_top || !h_top)) || (n_top < n_rows && (!x_bottom || !h_bottom))
+        || (n_layers >= 2 && !scratch_a) || (n_layers >= 3 && !scratch_b)) {
+        return BM3_ERR_ARGUMENT;
     }
-    const float inv = 1.0f / (float) (n_layers + 1);
-    const float* cur = x0;
-    for (int32_t l = 1; l <= n_layers; ++l) {
-        const bool last = l == n_layers;
-        float* next = last ? NULL : ((l % 2) == 1 ? scratch_a : scratch_b);
-        const Epilogue e = {next, h, l == 1 ? x0 : h, last ? inv : 1.0f};
-        const int st = launch_pass(n_rows, row_ptr, col_idx, values, cur, d, e, s);
-        if (st != BM3_OK) return st;
-        cur = next;
-    }
-    return BM3_OK;
+    const Rows x = {n_top > 0 ? x_top : x_bottom, x_bottom, n_top};
+    const OutRows out = {n_top > 0 ? h_top : h_bottom, h_bottom, n_top};
+    return encoder(n_rows, row_ptr, col_idx, values, x, d, n_layers, out, scratch_a, scratch_b,
+                   bottom_residual != 0, row_sq, (cudaStream_t) stream);
 }
 
 int bm3_cuda_bootstrap_loss_i64(const float* p, int64_t p_rows, const int64_t* p_index,

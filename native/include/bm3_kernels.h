@@ -93,6 +93,26 @@ int bm3_cpu_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t*
                           float* h, float* scratch_a, float* scratch_b);
 
 /*
+ * BM3's encoder in one call, on a matrix held as two row blocks, X0 = [X_top; X_bottom]
+ * (n_top and n_rows - n_top rows of d floats: BM3's user and item ID embeddings, read where
+ * they are, so no concatenated copy exists), with the output likewise in two blocks:
+ *   H = (X0 + Â X0 + ... + Â^L X0) / (L + 1) + R X0,
+ * R = the identity on the bottom rows when bottom_residual != 0 (BM3's item ID residual
+ * H_I = mean + E_I), else 0. For symmetric Â the map is symmetric, so its backward is this
+ * same call on (dH_top, dH_bottom), writing (dX_top, dX_bottom).
+ * row_sq: optional, n_rows doubles: the squared norm of each output row, so BM3's regulariser
+ * ||H_U||_F + ||H_I||_F costs no further pass over H.
+ * The residual is added after the scaling, as a separate float add would; outputs must not
+ * alias inputs or scratch (n_rows x d each, as for bm3_cpu_lightgcn_mean). Same per-row
+ * determinism as bm3_cpu_spmm.
+ */
+int bm3_cpu_lightgcn_mean_blocks(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                                 const float* values, int32_t n_top, const float* x_top,
+                                 const float* x_bottom, int64_t d, int32_t n_layers,
+                                 int32_t bottom_residual, float* h_top, float* h_bottom,
+                                 float* scratch_a, float* scratch_b, double* row_sq);
+
+/*
  * Fused BM3 bootstrap loss with gather and gradient scatter:
  *   p_b = P[p_index[b]], t_b = T[t_index[b]]  (identity when the index pointer is NULL)
  *   cos_b = <p_b / max(|p_b|, eps), t_b / max(|t_b|, eps)>,  eps = 1e-8
@@ -187,6 +207,13 @@ int bm3_cuda_spmm(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx
 int bm3_cuda_lightgcn_mean(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
                            const float* values, const float* x0, int64_t d, int32_t n_layers,
                            float* h, float* scratch_a, float* scratch_b, void* stream);
+
+/* row_sq is a DEVICE pointer (n_rows doubles) or NULL. */
+int bm3_cuda_lightgcn_mean_blocks(int32_t n_rows, const int32_t* row_ptr, const int32_t* col_idx,
+                                  const float* values, int32_t n_top, const float* x_top,
+                                  const float* x_bottom, int64_t d, int32_t n_layers,
+                                  int32_t bottom_residual, float* h_top, float* h_bottom,
+                                  float* scratch_a, float* scratch_b, double* row_sq, void* stream);
 
 /* loss_out is a DEVICE pointer to one float (read it after the stream is synchronised). */
 int bm3_cuda_bootstrap_loss_i64(const float* p, int64_t p_rows, const int64_t* p_index,

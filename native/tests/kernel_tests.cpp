@@ -318,6 +318,78 @@ void test_mean_cpu(std::mt19937& rng) {
     }
 }
 
+/* The two-block encoder (BM3: X0 = [E_U; E_I] read in place, item residual, row norms). */
+void test_mean_blocks_cpu(std::mt19937& rng) {
+    Csr a = bipartite_graph(400, 250, rng);
+    const int64_t widths[] = {64, 13};
+    const int32_t tops[] = {400, 0, a.n};
+    for (int w = 0; w < 2; ++w) {
+        const int64_t d = widths[w];
+        for (int t = 0; t < 3; ++t) {
+            const int32_t top = tops[t];
+            for (int layers = 0; layers <= 3; ++layers) {
+                std::vector<float> x0 = randn((size_t) a.n * d, rng);
+                std::vector<float> xt(x0.begin(), x0.begin() + (size_t) top * d);
+                std::vector<float> xb(x0.begin() + (size_t) top * d, x0.end());
+                std::vector<float> ht(xt.size() + 1, 9.f), hb(xb.size() + 1, 9.f); /* +1: never NULL */
+                std::vector<float> sa((size_t) a.n * d), sb((size_t) a.n * d);
+                std::vector<double> sq((size_t) a.n, -1.0);
+                const std::string name = "cpu lightgcn mean blocks L=" + std::to_string(layers) + " d="
+                    + std::to_string((long long) d) + " top=" + std::to_string(top);
+                int st = bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), top,
+                                                      xt.data(), xb.data(), d, layers, 1, ht.data(), hb.data(),
+                                                      sa.data(), sb.data(), sq.data());
+                std::vector<double> ref = ref_mean(a, x0, d, layers);
+                for (size_t k = (size_t) top * d; k < ref.size(); ++k) ref[k] += x0[k];
+                std::vector<float> h(ht.begin(), ht.end() - 1);
+                h.insert(h.end(), hb.begin(), hb.end() - 1);
+                check_close(name + " with residual" + (st ? " (status error)" : ""), h, ref, 1e-5);
+                double worst = 0;
+                for (int32_t i = 0; i < a.n; ++i) {
+                    double r = 0;
+                    for (int64_t k = 0; k < d; ++k) r += ref[(size_t) i * d + k] * ref[(size_t) i * d + k];
+                    worst = std::max(worst, std::fabs(sq[(size_t) i] - r) / std::max(1.0, r));
+                }
+                report(worst <= 1e-5, name + " row norms", fmt("worst relative error %.3g", worst));
+                /* without the residual and the norms it is bm3_cpu_lightgcn_mean, bit for bit */
+                std::vector<float> whole((size_t) a.n * d);
+                st |= bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), top,
+                                                   xt.data(), xb.data(), d, layers, 0, ht.data(), hb.data(),
+                                                   sa.data(), sb.data(), NULL);
+                st |= bm3_cpu_lightgcn_mean(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), x0.data(), d,
+                                            layers, whole.data(), sa.data(), sb.data());
+                h.assign(ht.begin(), ht.end() - 1);
+                h.insert(h.end(), hb.begin(), hb.end() - 1);
+                report(st == BM3_OK && h == whole, name + " without residual equals lightgcn mean", "");
+            }
+        }
+    }
+    {
+        /* backward = same call: <M x, g> == <x, M g> with the residual on the bottom block */
+        const int64_t d = 64;
+        const int32_t top = 400;
+        const size_t nt = (size_t) top * d, nb = (size_t) (a.n - top) * d;
+        std::vector<float> xt = randn(nt, rng), xb = randn(nb, rng), gt = randn(nt, rng), gb = randn(nb, rng);
+        std::vector<float> mxt(nt), mxb(nb), mgt(nt), mgb(nb), sa((size_t) a.n * d), sb((size_t) a.n * d);
+        bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), top, xt.data(), xb.data(),
+                                     d, 2, 1, mxt.data(), mxb.data(), sa.data(), sb.data(), NULL);
+        bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), top, gt.data(), gb.data(),
+                                     d, 2, 1, mgt.data(), mgb.data(), sa.data(), sb.data(), NULL);
+        double l = 0, r = 0, s = 0;
+        for (size_t k = 0; k < nt; ++k) { l += (double) mxt[k] * gt[k]; r += (double) xt[k] * mgt[k]; s += std::fabs((double) mxt[k] * gt[k]); }
+        for (size_t k = 0; k < nb; ++k) { l += (double) mxb[k] * gb[k]; r += (double) xb[k] * mgb[k]; s += std::fabs((double) mxb[k] * gb[k]); }
+        report(std::fabs(l - r) <= 1e-5 * s, "cpu lightgcn mean blocks with residual is self-adjoint",
+               fmt("<Mx,g>=%.6f <x,Mg>=%.6f", l, r));
+        report(bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), a.n + 1, xt.data(),
+                                            xb.data(), d, 1, 1, mxt.data(), mxb.data(), NULL, NULL, NULL)
+                   == BM3_ERR_ARGUMENT
+                   && bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), top, xt.data(),
+                                                   NULL, d, 1, 1, mxt.data(), mxb.data(), NULL, NULL, NULL)
+                          == BM3_ERR_ARGUMENT,
+               "cpu lightgcn mean blocks rejects n_top > n_rows and a missing block", "");
+    }
+}
+
 struct LossCase {
     int64_t p_rows, t_rows, batch, d;
     std::vector<float> p, t;
@@ -693,6 +765,36 @@ void test_cuda(std::mt19937& rng) {
             if (cuda_ok(n2)) check_close(n2 + (s2 ? " (status error)" : ""), to_host(h, x.size()), ref_mean(a, x, d, layers), 1e-5);
             cudaFree(h); cudaFree(sa); cudaFree(sb);
         }
+        for (int layers = 0; layers <= 2 && d == 64; ++layers) {
+            /* two blocks (top = the 3000 "users"), item residual and row norms against the CPU twin */
+            const int32_t top = 3000;
+            const size_t nt = (size_t) top * d, nb = x.size() - nt;
+            std::vector<float> ht(nt), hb(nb), sa(x.size()), sb(x.size());
+            std::vector<double> sq((size_t) a.n);
+            bm3_cpu_lightgcn_mean_blocks(a.n, a.row_ptr.data(), a.col.data(), a.val.data(), top, x.data(),
+                                         x.data() + nt, d, layers, 1, ht.data(), hb.data(), sa.data(), sb.data(),
+                                         sq.data());
+            float *gt = to_device(std::vector<float>(nt, 9.f)), *gb = to_device(std::vector<float>(nb, 9.f));
+            float *gsa = to_device(sa), *gsb = to_device(sb);
+            double* gsq = NULL;
+            cudaMalloc(&gsq, sq.size() * sizeof(double));
+            const int s3 = bm3_cuda_lightgcn_mean_blocks(a.n, rp, ci, va, top, dx, dx + nt, d, layers, 1, gt, gb,
+                                                         gsa, gsb, gsq, stream);
+            const std::string n3 = "cuda lightgcn mean blocks L=" + std::to_string(layers);
+            if (cuda_ok(n3)) {
+                std::vector<float> got = to_host(gt, nt), gotb = to_host(gb, nb);
+                got.insert(got.end(), gotb.begin(), gotb.end());
+                std::vector<float> want(ht);
+                want.insert(want.end(), hb.begin(), hb.end());
+                check_close(n3 + (s3 ? " (status error)" : ""), got, to_double(want), 1e-5);
+                std::vector<double> gotsq(sq.size());
+                cudaMemcpy(gotsq.data(), gsq, sq.size() * sizeof(double), cudaMemcpyDeviceToHost);
+                double worst = 0;
+                for (size_t i = 0; i < sq.size(); ++i) worst = std::max(worst, std::fabs(gotsq[i] - sq[i]) / std::max(1.0, sq[i]));
+                report(worst <= 1e-5, n3 + " row norms", fmt("worst relative error %.3g", worst));
+            }
+            cudaFree(gt); cudaFree(gb); cudaFree(gsa); cudaFree(gsb); cudaFree(gsq);
+        }
         cudaFree(rp); cudaFree(ci); cudaFree(va); cudaFree(dx); cudaFree(dy);
     }
 
@@ -833,6 +935,7 @@ int main() {
     test_csr_check(rng);
     test_spmm_cpu(rng);
     test_mean_cpu(rng);
+    test_mean_blocks_cpu(rng);
     test_loss_cpu(rng);
     test_dropout_cpu(rng);
     test_adam_cpu(rng);

@@ -1,5 +1,6 @@
 package dev.bm3.kernels;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
@@ -145,6 +146,89 @@ public final class Kernels {
         }
         check("bm3_cpu_lightgcn_mean", NativeKernels.lightGcnMean(a.rows(), a.rowPtr(), a.colIdx(), a.values(),
                 x0.data_ptr_float(), x0.size(1), layers, h.data_ptr_float(), sa, sb));
+    }
+
+    /**
+     * BM3's encoder on two row blocks: with {@code x0 = [xTop; xBottom]} (the user and item ID
+     * embeddings, read in place: no concatenated copy), writes
+     * {@code [hTop; hBottom] = (x0 + a x0 + ... + a^L x0) / (L + 1)}, plus {@code xBottom} on the
+     * bottom block when {@code bottomResidual} (BM3's item residual). For a symmetric {@code a} the
+     * map is symmetric, so the gradient w.r.t. {@code (xTop, xBottom)} is this same call on the
+     * gradient of {@code (hTop, hBottom)}.
+     *
+     * @param rowSq    null, or a 1-D Double tensor of {@code a.rows()} entries that receives each
+     *                 output row's squared norm (the regulariser's ||H|| without another pass)
+     * @param scratchA {@code a.rows() x d}; needed when {@code layers >= 2}, else may be null
+     * @param scratchB {@code a.rows() x d}; needed when {@code layers >= 3}, else may be null
+     * @throws IllegalArgumentException on a dtype, layout, device, shape or aliasing problem
+     */
+    public static void lightGcnMeanBlocks(CsrMatrix a, Tensor xTop, Tensor xBottom, int layers, boolean bottomResidual,
+                                          Tensor hTop, Tensor hBottom, Tensor scratchA, Tensor scratchB, Tensor rowSq) {
+        requireAvailable();
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers must be >= 0, got " + layers);
+        }
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("the matrix must be square, got " + a.rows() + " x " + a.cols());
+        }
+        requireFloatMatrix("xTop", xTop);
+        requireFloatMatrix("xBottom", xBottom);
+        requireSameShape("xTop", xTop, "hTop", hTop);
+        requireSameShape("xBottom", xBottom, "hBottom", hBottom);
+        long d = xTop.size(1);
+        if (xBottom.size(1) != d) {
+            throw new IllegalArgumentException("xTop has " + d + " columns, xBottom " + xBottom.size(1));
+        }
+        if (xTop.size(0) + xBottom.size(0) != a.rows()) {
+            throw new IllegalArgumentException("xTop and xBottom have " + xTop.size(0) + " + " + xBottom.size(0)
+                    + " rows, the matrix has " + a.rows());
+        }
+        Tensor[] inputs = {xTop, xBottom};
+        Tensor[] outputs = {hTop, hBottom};
+        String[] in = {"xTop", "xBottom"};
+        String[] out = {"hTop", "hBottom"};
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 2; j++) {
+                requireDistinct(in[k], inputs[k], out[j], outputs[j]);
+            }
+        }
+        requireDistinct("hTop", hTop, "hBottom", hBottom);
+        FloatPointer sa = null;
+        FloatPointer sb = null;
+        if (layers >= 2) {
+            sa = scratch("scratchA", scratchA, a.rows(), d, inputs, outputs);
+        }
+        if (layers >= 3) {
+            sb = scratch("scratchB", scratchB, a.rows(), d, inputs, outputs);
+            requireDistinct("scratchB", scratchB, "scratchA", scratchA);
+        }
+        DoublePointer sq = null;
+        if (rowSq != null) {
+            if (!is(rowSq, ScalarType.Double) || rowSq.dim() != 1 || rowSq.size(0) != a.rows() || !rowSq.is_contiguous()
+                    || !rowSq.is_cpu()) {
+                throw new IllegalArgumentException("rowSq must be a contiguous 1-D Double CPU tensor of " + a.rows()
+                        + " entries");
+            }
+            sq = rowSq.data_ptr_double();
+        }
+        check("bm3_cpu_lightgcn_mean_blocks", NativeKernels.lightGcnMeanBlocks(a.rows(), a.rowPtr(), a.colIdx(),
+                a.values(), (int) xTop.size(0), xTop.data_ptr_float(), xBottom.data_ptr_float(), d, layers,
+                bottomResidual ? 1 : 0, hTop.data_ptr_float(), hBottom.data_ptr_float(), sa, sb, sq));
+    }
+
+    private static FloatPointer scratch(String name, Tensor t, long rows, long d, Tensor[] inputs, Tensor[] outputs) {
+        requireFloatMatrix(name, t);
+        if (t.size(0) != rows || t.size(1) != d) {
+            throw new IllegalArgumentException(name + " is " + t.size(0) + " x " + t.size(1) + ", expected " + rows
+                    + " x " + d);
+        }
+        for (Tensor x : inputs) {
+            requireDistinct(name, t, "an input", x);
+        }
+        for (Tensor x : outputs) {
+            requireDistinct(name, t, "an output", x);
+        }
+        return t.data_ptr_float();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bm3.kernels;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
@@ -79,6 +80,15 @@ public final class NativeKernels {
      * T[tIndex[b]]))} and {@code gradP[pIndex[b]] += gradScale * dloss/dp_b} (gradP may be null;
      * a null index means the identity).
      */
+    @Name("bm3_cpu_lightgcn_mean_blocks")
+    public static native int lightGcnMeanBlocks(int nRows, @Cast("const int32_t*") IntPointer rowPtr,
+                                                @Cast("const int32_t*") IntPointer colIdx,
+                                                @Cast("const float*") FloatPointer values, int nTop,
+                                                @Cast("const float*") FloatPointer xTop,
+                                                @Cast("const float*") FloatPointer xBottom, long d, int layers,
+                                                int bottomResidual, FloatPointer hTop, FloatPointer hBottom,
+                                                FloatPointer scratchA, FloatPointer scratchB, DoublePointer rowSq);
+
     @Name("bm3_cpu_bootstrap_loss_i64")
     public static native int bootstrapLoss(@Cast("const float*") FloatPointer p, long pRows,
                                            @Cast("const int64_t*") LongPointer pIndex,

@@ -8,10 +8,12 @@ import dev.bm3.eval.Scorer;
 import dev.bm3.torch.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
@@ -159,10 +161,49 @@ public final class Bm3Model implements Model {
 
     /** The encoder output: H_U and H_I (with the item ID residual), attached to the current scope. */
     Tensor[] encode() {
+        if (propagation instanceof NativePropagation n && !GradMode.is_enabled()) {
+            return n.encodeResidual(userEmb, itemEmb, config.nLayers()); // the training step's arithmetic
+        }
         Tensor h = propagation.encode(userEmb, itemEmb, config.nLayers());
         Tensor hu = h.narrow(0, 0, nUsers);
         Tensor hi = h.narrow(0, nUsers, nItems).add(itemEmb);
         return new Tensor[] {hu, hi};
+    }
+
+    /**
+     * The ID side of one batch: H's rows for the batch (online, differentiable), where the dropout
+     * targets gather from, and the regulariser.
+     *
+     * @param hu        the targets' source for users: all of H_U, or only the batch's rows
+     * @param hi        the same for items
+     * @param userRows  null, or the user id of each row of {@code hu} (int64)
+     * @param itemRows  null, or the item id of each row of {@code hi}
+     * @param userIndex the batch's rows in {@code hu}
+     * @param itemIndex the batch's rows in {@code hi}
+     * @param reg       (||H_U|| + ||H_I||) / n_items, differentiable; null on the native path,
+     *                  whose gradient {@link #computeGradients} adds by hand
+     * @param regValue  its value
+     */
+    private record IdRows(Tensor online0, Tensor online1, Tensor hu, Tensor hi, Tensor userRows, Tensor itemRows,
+                          Tensor userIndex, Tensor itemIndex, Tensor reg, double regValue) {
+    }
+
+    /**
+     * Native kernels under autograd: one native encoder call, only the batch's rows in autograd
+     * ({@link NativePropagation#encodeRows}), so no (users + items)-sized autograd work. Otherwise
+     * the composite: all of H under autograd, gathered by {@code index_select}.
+     */
+    private IdRows idRows(Tensor u, Tensor i) {
+        if (propagation instanceof NativePropagation n && GradMode.is_enabled()) {
+            NativePropagation.EncodedRows e = n.encodeRows(userEmb, itemEmb, config.nLayers(), u, i);
+            Tensor batchRows = torch.arange(new Scalar(u.size(0)), new TensorOptions(torch.ScalarType.Long));
+            return new IdRows(e.userRows(), e.itemRows(), e.userRows(), e.itemRows(), u, i, batchRows, batchRows, null,
+                    (e.userNorm() + e.itemNorm()) / nItems);
+        }
+        Tensor[] h = encode();
+        Tensor reg = h[0].norm().add(h[1].norm()).div(new Scalar((double) nItems));
+        return new IdRows(h[0].index_select(0, u), h[1].index_select(0, i), h[0], h[1], null, null, u, i, reg,
+                reg.item_double());
     }
 
     private Tensor predictor(Tensor x) {
@@ -181,7 +222,7 @@ public final class Bm3Model implements Model {
     Targets drawTargets() {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor[] h = encode();
-            return kernels.targets().draw(h[0], h[1], latents(), null, config.dropout());
+            return kernels.targets().draw(h[0], h[1], null, null, latents(), null, config.dropout());
         }
     }
 
@@ -201,9 +242,7 @@ public final class Bm3Model implements Model {
     LossTerms loss(int[] users, int[] items, Targets fixed) {
         Tensor u = Tensors.fromInts(users, device);
         Tensor i = Tensors.fromInts(items, device);
-        Tensor[] h = encode();
-        Tensor hu = h[0];
-        Tensor hi = h[1];
+        IdRows id = idRows(u, i);
         lap(StepPhases.Phase.PROPAGATION);
         List<Tensor> latents;
         Tensor latentRows = null;   // fast mode: the item id of each latent row
@@ -217,9 +256,12 @@ public final class Bm3Model implements Model {
             latents = latents();
         }
         lap(StepPhases.Phase.PROJECTIONS);
-        Targets t = fixed != null ? fixed : kernels.targets().draw(hu, hi, latents, latentRows, config.dropout());
-        Tensor targetItems = t.items(i); // shared by the user->item and every alignment term
-        Tensor targetUsers = t.users(u);
+        Targets t = fixed != null ? fixed
+                : kernels.targets().draw(id.hu(), id.hi(), id.userRows(), id.itemRows(), latents, latentRows,
+                        config.dropout());
+        // shared by the user->item and every alignment term (fixed targets hold every row)
+        Tensor targetItems = fixed != null ? fixed.items(i) : t.items(id.itemIndex());
+        Tensor targetUsers = fixed != null ? fixed.users(u) : t.users(id.userIndex());
         int modalities = latents.size();
         Tensor[] targets = new Tensor[2 + 2 * modalities];
         int[] blocks = new int[targets.length];
@@ -241,15 +283,16 @@ public final class Bm3Model implements Model {
         lap(StepPhases.Phase.TARGETS);
         // All online rows through the shared predictor in one product: [H_U[u]; H_I[i]; z_1[i]; ...]
         Tensor[] rows = new Tensor[2 + modalities];
-        rows[0] = hu.index_select(0, u);
-        rows[1] = hi.index_select(0, i);
+        rows[0] = id.online0();
+        rows[1] = id.online1();
         for (int m = 0; m < modalities; m++) {
             rows[2 + m] = latents.get(m).index_select(0, latentIndex);
         }
         Tensor online = predictor(torch.cat(new TensorVector(rows), 0));
         CosineTerms.Result r = kernels.cosine().terms(online, users.length, blocks, targets, weights);
-        Tensor reg = hu.norm().add(hi.norm()).div(new Scalar((double) nItems));
-        Tensor total = r.weightedSum().add(reg, new Scalar(config.regWeight()));
+        Tensor total = id.reg() != null
+                ? r.weightedSum().add(id.reg(), new Scalar(config.regWeight()))
+                : r.weightedSum().add(new Scalar(config.regWeight() * id.regValue()));
         double[] v = r.values();
         double align = 0;
         double mask = 0;
@@ -257,7 +300,7 @@ public final class Bm3Model implements Model {
             align += v[2 + 2 * m];
             mask += v[3 + 2 * m];
         }
-        return new LossTerms(total, v[0], v[1], align, mask, reg.item_double());
+        return new LossTerms(total, v[0], v[1], align, mask, id.regValue());
     }
 
     /**
@@ -348,7 +391,11 @@ public final class Bm3Model implements Model {
             throw new IllegalStateException("loss is " + value);
         }
         terms.total().backward();
-        propagation.finishBackward(userEmb, itemEmb, config.nLayers());
+        if (propagation instanceof NativePropagation n) {
+            n.finishRowsBackward(userEmb, itemEmb, config.nLayers(), config.regWeight() / nItems);
+        } else {
+            propagation.finishBackward(userEmb, itemEmb, config.nLayers());
+        }
         lap(StepPhases.Phase.BACKWARD);
         return value;
     }

@@ -11,19 +11,25 @@ import java.util.List;
 /** Draws a step's dropout {@link Targets} from the online matrices. */
 interface TargetSampler {
     /**
+     * @param hu         H_U: every user's row, or only some users' (then {@code userRows} is set)
+     * @param hi         H_I: every item's row, or only some items' (then {@code itemRows} is set)
+     * @param userRows   null when {@code hu} holds every user; else the user id of each of its
+     *                   rows (int64), so a sampler can key its draw by user
+     * @param itemRows   the same for {@code hi}
      * @param latents    the modality latents z_m: every item's, or (fast mode) only some items'
      * @param latentRows null when {@code latents} hold every item; else the item id of each of
      *                   their rows (int64), so a sampler can key its draw by item
      */
-    Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, Tensor latentRows, double p);
+    Targets draw(Tensor hu, Tensor hi, Tensor userRows, Tensor itemRows, List<Tensor> latents, Tensor latentRows,
+                 double p);
 
     /**
      * LibTorch's {@code dropout} on the FULL matrices (the reference's composite), drawn from
      * LibTorch's default generator in the reference's order: users, items, then each modality.
-     * On fast mode's partial latents it draws over their rows only: the same distribution, not
-     * the same numbers as a full draw.
+     * On partial matrices (fast mode's latents) it draws over their rows only: the same
+     * distribution, not the same numbers as a full draw.
      */
-    TargetSampler TORCH = (hu, hi, latents, latentRows, p) -> {
+    TargetSampler TORCH = (hu, hi, userRows, itemRows, latents, latentRows, p) -> {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor tu = torch.dropout(hu.detach(), p, true);
             Tensor ti = torch.dropout(hi.detach(), p, true);
@@ -57,8 +63,9 @@ interface TargetSampler {
      * The native counter-based draw: the mask of element (r, c) of matrix k at step s is a hash of
      * (seed, s, k, r, c), so the full-matrix draw is evaluated only at the gathered rows (a few
      * thousand instead of the whole catalogue) and duplicate rows share their mask, exactly as
-     * gathering from a materialised dropout. Deterministic for a seed and step. Partial latents
-     * (fast mode) are keyed by item id, so they draw exactly the full matrices' masks.
+     * gathering from a materialised dropout. Deterministic for a seed and step. Partial matrices
+     * (the batch's rows of H, fast mode's latents) are keyed by user or item id, so they draw
+     * exactly the full matrices' masks.
      */
     final class Native implements TargetSampler {
         private final long seed;
@@ -78,7 +85,8 @@ interface TargetSampler {
         }
 
         @Override
-        public Targets draw(Tensor hu, Tensor hi, List<Tensor> latents, Tensor latentRows, double p) {
+        public Targets draw(Tensor hu, Tensor hi, Tensor userRows, Tensor itemRows, List<Tensor> latents,
+                            Tensor latentRows, double p) {
             long base = mix(seed ^ mix(++step));
             Tensor u = hu.detach();
             Tensor i = hi.detach().contiguous();
@@ -89,12 +97,12 @@ interface TargetSampler {
             return new Targets() {
                 @Override
                 public Tensor users(Tensor index) {
-                    return Kernels.dropoutGather(u, index, p, mix(base + 1));
+                    return Kernels.dropoutGather(u, index, userRows, p, mix(base + 1));
                 }
 
                 @Override
                 public Tensor items(Tensor index) {
-                    return Kernels.dropoutGather(i, index, p, mix(base + 2));
+                    return Kernels.dropoutGather(i, index, itemRows, p, mix(base + 2));
                 }
 
                 @Override

@@ -97,6 +97,78 @@ class SpmmKernelTest {
         }
     }
 
+    /**
+     * BM3's encoder on two blocks against the composite it replaces: cat, repeated sparse mm,
+     * mean, the item residual E_I added to the item rows, and the row norms; its backward (the
+     * same call) against autograd through that composite, regulariser included.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void lightGcnMeanBlocksMatchesTheComposite(int layers) {
+        SplittableRandom rng = new SplittableRandom(SEED + 10 + layers);
+        TestGraphs.Csr g = TestGraphs.randomBipartite(rng, 400, 250);
+        int users = 400;
+        int items = g.rows() - users;
+        try (PointerScope s = new PointerScope(); CsrMatrix a = g.toNative()) {
+            Tensor eu = TestGraphs.randn(rng, users, 64).requires_grad_(true);
+            Tensor ei = TestGraphs.randn(rng, items, 64).requires_grad_(true);
+            Tensor coo = g.toCoo();
+            Tensor x0 = torch.cat(new org.bytedeco.pytorch.TensorVector(eu, ei), 0);
+            Tensor cur = x0;
+            Tensor sum = x0;
+            for (int l = 0; l < layers; l++) {
+                cur = torch.mm(coo, cur);
+                sum = sum.add(cur);
+            }
+            Tensor mean = sum.div(new Scalar((double) (layers + 1)));
+            Tensor hu = mean.narrow(0, 0, users);
+            Tensor hi = mean.narrow(0, users, items).add(ei);
+            Tensor hu0 = torch.empty_like(eu);
+            Tensor hi0 = torch.empty_like(ei);
+            Tensor rowSq = torch.empty(new long[] {g.rows()}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double),
+                    new org.bytedeco.pytorch.MemoryFormatOptional());
+            Kernels.lightGcnMeanBlocks(a, eu.detach(), ei.detach(), layers, true, hu0, hi0, torch.empty_like(x0),
+                    torch.empty_like(x0), rowSq);
+            assertTrue(TestGraphs.relDiff(hu0, hu) <= TOL, "L=" + layers + " users: " + TestGraphs.relDiff(hu0, hu));
+            assertTrue(TestGraphs.relDiff(hi0, hi) <= TOL, "L=" + layers + " items: " + TestGraphs.relDiff(hi0, hi));
+            Tensor expectedSq = torch.cat(new org.bytedeco.pytorch.TensorVector(hu, hi), 0).detach()
+                    .to(torch.ScalarType.Double).pow(new Scalar(2)).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+            Tensor sqF = rowSq.to(torch.ScalarType.Float);
+            Tensor expectedF = expectedSq.to(torch.ScalarType.Float);
+            assertTrue(TestGraphs.relDiff(sqF, expectedF) <= TOL, "row norms: " + TestGraphs.relDiff(sqF, expectedF));
+
+            // backward: L = <H, W> + ||H_U|| + ||H_I|| through autograd vs the same call on dL/dH
+            Tensor wu = TestGraphs.randn(rng, users, 64);
+            Tensor wi = TestGraphs.randn(rng, items, 64);
+            hu.mul(wu).sum().add(hi.mul(wi).sum()).add(hu.norm()).add(hi.norm()).backward();
+            Tensor gu = wu.add(hu.detach().div(hu.detach().norm()));
+            Tensor gi = wi.add(hi.detach().div(hi.detach().norm()));
+            Tensor du = torch.empty_like(gu);
+            Tensor di = torch.empty_like(gi);
+            Kernels.lightGcnMeanBlocks(a, gu, gi, layers, true, du, di, torch.empty_like(x0), torch.empty_like(x0), null);
+            assertTrue(TestGraphs.relDiff(du, eu.grad()) <= TOL, "L=" + layers + " dE_U: " + TestGraphs.relDiff(du, eu.grad()));
+            assertTrue(TestGraphs.relDiff(di, ei.grad()) <= TOL, "L=" + layers + " dE_I: " + TestGraphs.relDiff(di, ei.grad()));
+        }
+    }
+
+    @Test
+    void lightGcnMeanBlocksRejectsMismatchedBlocksAndAliasing() {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        TestGraphs.Csr g = TestGraphs.randomBipartite(rng, 40, 25);
+        try (PointerScope s = new PointerScope(); CsrMatrix a = g.toNative()) {
+            Tensor eu = TestGraphs.randn(rng, 40, 8);
+            Tensor ei = TestGraphs.randn(rng, 25, 8);
+            Tensor short1 = TestGraphs.randn(rng, 24, 8);
+            IllegalArgumentException rows = assertThrows(IllegalArgumentException.class, () ->
+                    Kernels.lightGcnMeanBlocks(a, eu, short1, 1, true, torch.empty_like(eu), torch.empty_like(short1),
+                            null, null, null));
+            assertTrue(rows.getMessage().contains("40 + 24 rows"), rows.getMessage());
+            IllegalArgumentException alias = assertThrows(IllegalArgumentException.class, () ->
+                    Kernels.lightGcnMeanBlocks(a, eu, ei, 1, true, torch.empty_like(eu), ei, null, null, null));
+            assertTrue(alias.getMessage().contains("share memory"), alias.getMessage());
+        }
+    }
+
     /** The custom-backward recipe: the gradient of x0 is the same kernel applied to dL/dh. */
     @Test
     void lightGcnMeanBackwardIsTheSameOperator() {

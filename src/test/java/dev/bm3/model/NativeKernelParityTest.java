@@ -104,6 +104,36 @@ class NativeKernelParityTest {
         }
     }
 
+    /**
+     * The training step's native ID side (only the batch's rows of H in autograd, dropout keyed
+     * by id) gives the loss of the full-matrix path (all of H, index_select, the same native
+     * draw): the cosine terms bit for bit, since rows and masks are the same numbers.
+     */
+    @Test
+    void batchRowsPathEqualsTheFullMatrixPath() {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        TorchRuntime.setThreads(1);
+        Dataset d = data();
+        TrainConfig c = TrainConfig.fromMap(Map.of("n_layers", 2, "dropout", 0.5), "t");
+        TorchRuntime.seed(c.seed());
+        KernelSet k = KernelSet.nativeKernels(new NativePropagation(NormalizedAdjacency.of(d), c.embeddingSize()), c.seed());
+        TargetSampler.Native sampler = (TargetSampler.Native) k.targets();
+        int[][] b = batch(d, 512, 5);
+        try (Bm3Model n = new Bm3Model(d, c, k, CPU, torch.ScalarType.Float); PointerScope s = new PointerScope()) {
+            Bm3Model.LossTerms rows = n.loss(b[0], b[1]); // grad mode: NativePropagation.encodeRows
+            sampler.setStep(0);
+            Bm3Model.LossTerms full;
+            try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+                full = n.loss(b[0], b[1]); // no grad: all of H, gathered by index_select
+            }
+            assertEquals(full.userItem(), rows.userItem(), 0.0, "user->item term");
+            assertEquals(full.itemUser(), rows.itemUser(), 0.0, "item->user term");
+            assertEquals(full.align(), rows.align(), 0.0, "alignment terms");
+            assertEquals(full.reg(), rows.reg(), 1e-6 * full.reg(), "regulariser");
+            assertEquals(full.total().item_double(), rows.total().item_double(), 1e-6 * full.total().item_double(), "total");
+        }
+    }
+
     @Test
     void nativeDropoutIsOneFullMatrixDraw() {
         assumeTrue(Kernels.available(), Kernels.unavailableReason());
