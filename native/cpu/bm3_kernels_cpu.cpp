@@ -113,6 +113,10 @@ inline double row_sq(const float* r, int64_t n) {
     return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7])) + tail;
 }
 
+#ifndef BM3_PF
+#define BM3_PF 16
+#endif
+
 /* D > 0: the width is a compile-time constant, so the accumulator row lives in registers and
  * the inner loop is fully unrolled/vectorised. D == 0: any width, accumulator on the heap. */
 template <int D>
@@ -123,9 +127,14 @@ inline void process_row(const Csr& a, int64_t i, const Rows& x, int64_t d,
     const int64_t n = D > 0 ? D : d;
     for (int64_t k = 0; k < n; ++k) acc[k] = 0.0f;
     const int32_t begin = a.row_ptr[i], end = a.row_ptr[i + 1];
+    const int32_t last = a.row_ptr[a.n_rows];
     for (int32_t j = begin; j < end; ++j) {
-        /* the gathered rows are random accesses: ask for one a few non-zeros ahead */
-        if (j + 4 < end) __builtin_prefetch(x.row(a.col_idx[j + 4], n));
+        /* the gathered rows are random accesses that miss the cache when X is cold: ask for
+         * every line of the row BM3_PF non-zeros ahead, past this row's end (CSR is one array) */
+        if (j + BM3_PF < last) {
+            const char* pr = (const char*) x.row(a.col_idx[j + BM3_PF], n);
+            for (int64_t off = 0; off < n * 4; off += 64) __builtin_prefetch(pr + off);
+        }
         const float v = a.values[j];
         const float* __restrict xr = x.row(a.col_idx[j], n);
         for (int64_t k = 0; k < n; ++k) acc[k] += v * xr[k];
@@ -443,6 +452,17 @@ BM3_CLONES void catch_up_range(float* p, float* m, float* v, int64_t d, const Ca
     }
 }
 
+/* The parameter values catch_up_range would leave, written to out; p, m, v untouched. The same
+ * expression as there, so a later catch-up of the row produces these very floats. */
+BM3_CLONES void catch_up_values(const float* p, const float* m, const float* v, float* out, int64_t d,
+                                const CatchUp& c) {
+    if (c.skipped == 0) {
+        std::copy(p, p + d, out);
+        return;
+    }
+    for (int64_t i = 0; i < d; ++i) out[i] = p[i] - c.step_sum * m[i] / (std::sqrt(v[i]) + c.eps_mean);
+}
+
 /* The catch-ups of one call, computed once per distinct last step (rows read together were
  * often last read together: a few hundred distinct values for a batch of ~2,000 rows), each a
  * loop of up to ~260 terms. */
@@ -633,6 +653,23 @@ int bm3_cpu_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int6
         const int64_t r = row_index[k];
         bm3cpu::catch_up_range(param + r * d, exp_avg + r * d, exp_avg_sq + r * d, d, table.of(last_step[r]));
         last_step[r] = through;
+    }
+    return BM3_OK;
+}
+
+int bm3_cpu_adam_rows_gather(const float* param, int64_t rows, int64_t d, const int64_t* row_index,
+                             int64_t n_index, const float* exp_avg, const float* exp_avg_sq,
+                             const int64_t* last_step, int64_t through, double lr, double beta1,
+                             double beta2, double eps, float* out) {
+    if (n_index > 0 && !out) return BM3_ERR_ARGUMENT;
+    const int st = bm3cpu::check_rows(param, rows, d, row_index, n_index, exp_avg, exp_avg_sq, last_step, through, false);
+    if (st != BM3_OK) return st;
+    const bm3cpu::CatchUpTable table(row_index, n_index, last_step, through, lr, beta1, beta2, eps);
+    #pragma omp parallel for schedule(static) if (n_index * d >= (1 << 16))
+    for (int64_t k = 0; k < n_index; ++k) {
+        const int64_t r = row_index[k];
+        bm3cpu::catch_up_values(param + r * d, exp_avg + r * d, exp_avg_sq + r * d, out + k * d, d,
+                                table.of(last_step[r]));
     }
     return BM3_OK;
 }

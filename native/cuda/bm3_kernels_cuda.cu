@@ -247,7 +247,7 @@ __global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int
                                  const float* __restrict__ grad_rows, float* __restrict__ m_buf,
                                  float* __restrict__ v_buf, int64_t* __restrict__ last_step, int64_t through,
                                  double lr, double beta1, double beta2, float step_size, float inv_sqrt_bc2,
-                                 float eps) {
+                                 float eps, float* __restrict__ out) {
     __shared__ float m_decay, v_decay, step_sum, eps_mean;
     __shared__ int skipped;
     const int64_t k = blockIdx.x;
@@ -290,8 +290,16 @@ __global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int
         float p = param[i], m = m_buf[i], v = v_buf[i];
         if (skipped) {
             p -= step_sum * m / (sqrtf(v) + eps_mean);
+            if (out) {
+                out[k * d + c] = p; /* gather: the caught-up value only, no state written */
+                continue;
+            }
             m *= m_decay;
             v *= v_decay;
+        }
+        if (out) {
+            out[k * d + c] = p;
+            continue;
         }
         if (grad_rows) {
             const float g = grad_rows[k * d + c];
@@ -304,7 +312,7 @@ __global__ void adam_rows_kernel(float* __restrict__ param, int64_t d, const int
         param[i] = p;
     }
     __syncthreads(); /* every thread has read last_step's old value through the shared scalars */
-    if (threadIdx.x == 0) last_step[r] = grad_rows ? through + 1 : through;
+    if (threadIdx.x == 0 && !out) last_step[r] = grad_rows ? through + 1 : through;
 }
 
 /* L = 0: h = X0 (twice X0 on residual rows). */
@@ -450,7 +458,7 @@ int bm3_cuda_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row
     const double bc2 = 1.0 - pow(beta2, (double) step);
     adam_rows_kernel<<<(unsigned) n_index, 256, 0, (cudaStream_t) stream>>>(
         param, d, row_index, grad_rows, exp_avg, exp_avg_sq, last_step, step - 1, lr, beta1, beta2,
-        (float) (lr / bc1), (float) (1.0 / sqrt(bc2)), (float) eps);
+        (float) (lr / bc1), (float) (1.0 / sqrt(bc2)), (float) eps, NULL);
     return status_of(cudaGetLastError());
 }
 
@@ -463,7 +471,24 @@ int bm3_cuda_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int
     }
     if (n_index == 0) return BM3_OK;
     adam_rows_kernel<<<(unsigned) n_index, 256, 0, (cudaStream_t) stream>>>(
-        param, d, row_index, NULL, exp_avg, exp_avg_sq, last_step, through, lr, beta1, beta2, 0.0f, 1.0f, (float) eps);
+        param, d, row_index, NULL, exp_avg, exp_avg_sq, last_step, through, lr, beta1, beta2, 0.0f, 1.0f, (float) eps,
+        NULL);
+    return status_of(cudaGetLastError());
+}
+
+int bm3_cuda_adam_rows_gather(const float* param, int64_t rows, int64_t d, const int64_t* row_index,
+                              int64_t n_index, const float* exp_avg, const float* exp_avg_sq,
+                              const int64_t* last_step, int64_t through, double lr, double beta1,
+                              double beta2, double eps, float* out, void* stream) {
+    if (!param || !exp_avg || !exp_avg_sq || !last_step || rows <= 0 || d <= 0 || n_index < 0
+        || through < 0 || (n_index > 0 && (!row_index || !out))) {
+        return BM3_ERR_ARGUMENT;
+    }
+    if (n_index == 0) return BM3_OK;
+    /* the kernel writes no state in gather mode (out != NULL): the casts only share its signature */
+    adam_rows_kernel<<<(unsigned) n_index, 256, 0, (cudaStream_t) stream>>>(
+        (float*) param, d, row_index, NULL, (float*) exp_avg, (float*) exp_avg_sq, (int64_t*) last_step, through,
+        lr, beta1, beta2, 0.0f, 1.0f, (float) eps, out);
     return status_of(cudaGetLastError());
 }
 

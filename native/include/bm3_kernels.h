@@ -195,6 +195,17 @@ int bm3_cpu_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row_
 int bm3_cpu_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
                                float* exp_avg, float* exp_avg_sq, int64_t* last_step, int64_t through,
                                double lr, double beta1, double beta2, double eps);
+/*
+ * What bm3_cpu_adam_rows_catch_up would leave in rows row_index (strictly increasing) through
+ * step `through`, written to out (n_index x d, row k for row_index[k]); the parameter, moments
+ * and last_step are NOT changed. A forward pass reads these values, and the step's
+ * bm3_cpu_adam_rows at through + 1 does the same catch-up (the same floats) with its update, so
+ * parameter and moments are written once per step, not twice, and the gather needs no copy.
+ */
+int bm3_cpu_adam_rows_gather(const float* param, int64_t rows, int64_t d, const int64_t* row_index,
+                             int64_t n_index, const float* exp_avg, const float* exp_avg_sq,
+                             const int64_t* last_step, int64_t through, double lr, double beta1,
+                             double beta2, double eps, float* out);
 /* ---------------------------------------------------------------- CUDA (libbm3cuda.so) */
 /* Same semantics as the CPU twins; all pointers are device pointers except where noted.
  * Indices are NOT range-checked on the device (it would need a synchronisation): validate
@@ -240,6 +251,10 @@ int bm3_cuda_adam_rows(float* param, int64_t rows, int64_t d, const int64_t* row
 int bm3_cuda_adam_rows_catch_up(float* param, int64_t rows, int64_t d, const int64_t* row_index, int64_t n_index,
                                 float* exp_avg, float* exp_avg_sq, int64_t* last_step, int64_t through,
                                 double lr, double beta1, double beta2, double eps, void* stream);
+int bm3_cuda_adam_rows_gather(const float* param, int64_t rows, int64_t d, const int64_t* row_index,
+                              int64_t n_index, const float* exp_avg, const float* exp_avg_sq,
+                              const int64_t* last_step, int64_t through, double lr, double beta1,
+                              double beta2, double eps, float* out, void* stream);
 int bm3_cuda_adam_step(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
                        int64_t n, double lr, double beta1, double beta2, double eps, int64_t step,
                        void* stream);

@@ -654,11 +654,23 @@ void test_adam_rows_cpu(std::mt19937& rng, float scale) {
     int st = BM3_OK;
     int64_t step = 0;
     double worst_read = 0;
+    /* a second state driven by gathers instead of catch-ups (parameter written once per step) */
+    std::vector<float> pg = p, mg = m, vg = v;
+    std::vector<int64_t> lastg = last;
+    bool gather_same = true;
     for (const std::vector<int64_t>& idx : touched) {
         ++step;
+        std::vector<float> read(idx.size() * (size_t) d + 1, -7.f);
+        st |= bm3_cpu_adam_rows_gather(pg.data(), rows, d, idx.data(), (int64_t) idx.size(), mg.data(), vg.data(),
+                                       lastg.data(), step - 1, 1e-3, 0.9, 0.999, 1e-8, read.data());
         /* what the forward pass reads: the batch's rows brought up to date through step - 1 */
         st |= bm3_cpu_adam_rows_catch_up(p.data(), rows, d, idx.data(), (int64_t) idx.size(), m.data(), v.data(),
                                          last.data(), step - 1, 1e-3, 0.9, 0.999, 1e-8);
+        for (size_t k = 0; k < idx.size(); ++k) {
+            for (int64_t c = 0; c < d; ++c) {
+                gather_same = gather_same && read[k * (size_t) d + (size_t) c] == p[(size_t) (idx[k] * d + c)];
+            }
+        }
         for (int64_t r : idx) {
             for (int64_t c = 0; c < d; ++c) {
                 worst_read = std::max(worst_read, (double) std::fabs(p[(size_t) (r * d + c)] - rp[(size_t) (r * d + c)]));
@@ -671,6 +683,8 @@ void test_adam_rows_cpu(std::mt19937& rng, float scale) {
         }
         st |= bm3_cpu_adam_rows(p.data(), rows, d, idx.data(), (int64_t) idx.size(), g.data(), m.data(), v.data(),
                                 last.data(), step, 1e-3, 0.9, 0.999, 1e-8);
+        st |= bm3_cpu_adam_rows(pg.data(), rows, d, idx.data(), (int64_t) idx.size(), g.data(), mg.data(), vg.data(),
+                                lastg.data(), step, 1e-3, 0.9, 0.999, 1e-8);
         st |= bm3_cpu_adam_step(rp.data(), dense.data(), rm.data(), rv.data(), rows * d, 1e-3, 0.9, 0.999, 1e-8, step);
     }
     /* parameters ~1 (float ulp ~1e-7). With gradients ~1e-8 eps matters, and the catch-up's
@@ -679,6 +693,8 @@ void test_adam_rows_cpu(std::mt19937& rng, float scale) {
     const double bound = scale >= 1.0f ? 1e-6 : 5e-5;
     report(st == BM3_OK && worst_read < bound, fmt("adam rows catch-up: a batch reads the values dense Adam holds (gradients ~%.0e)", scale),
            fmt("max |diff| %.3g", worst_read));
+    report(st == BM3_OK && gather_same && pg == p && mg == m && vg == v && lastg == last,
+           fmt("adam rows gather reads the caught-up rows and leaves the state to the step, bit for bit (gradients ~%.0e)", scale), "");
     /* without the separate catch-up, bm3_cpu_adam_rows catches up itself */
     std::vector<float> p2 = p0, m2(p.size(), 0.f), v2(p.size(), 0.f);
     std::vector<int64_t> last2((size_t) rows, 0);
@@ -910,6 +926,24 @@ void test_cuda_rows(std::mt19937& rng) {
         cudaFree(didx); cudaFree(dg);
     }
     const std::vector<int64_t> later = {0, 5};
+    {
+        /* the gather of the rows' caught-up values, before the catch-up below changes them */
+        std::vector<float> want_rows(2 * (size_t) d);
+        bm3_cpu_adam_rows_gather(cp.data(), rows, d, later.data(), 2, cm.data(), cv.data(), csteps.data(), step + 3,
+                                 1e-3, 0.9, 0.999, 1e-8, want_rows.data());
+        int64_t* dl = to_device(later);
+        float* dgot = NULL;
+        cudaMalloc(&dgot, want_rows.size() * sizeof(float));
+        const int sg = bm3_cuda_adam_rows_gather(dp, rows, d, dl, 2, dm, dv, dsteps, step + 3, 1e-3, 0.9, 0.999, 1e-8,
+                                                 dgot, stream);
+        cudaStreamSynchronize(stream);
+        if (cuda_ok("cuda adam rows gather")) {
+            report(sg == BM3_OK && to_host(dsteps, csteps.size()) == csteps, "cuda adam rows gather leaves last steps alone", "");
+            check_close("cuda adam rows gather vs CPU", to_host(dgot, want_rows.size()),
+                        std::vector<double>(want_rows.begin(), want_rows.end()), 1e-6);
+        }
+        cudaFree(dl); cudaFree(dgot);
+    }
     bm3_cpu_adam_rows_catch_up(cp.data(), rows, d, later.data(), 2, cm.data(), cv.data(), csteps.data(), step + 3, 1e-3, 0.9, 0.999, 1e-8);
     int64_t* dlater = to_device(later);
     st2 |= bm3_cuda_adam_rows_catch_up(dp, rows, d, dlater, 2, dm, dv, dsteps, step + 3, 1e-3, 0.9, 0.999, 1e-8, stream);

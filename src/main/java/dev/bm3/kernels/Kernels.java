@@ -423,6 +423,30 @@ public final class Kernels {
         rowStatus("bm3_cpu_adam_rows_catch_up", status, rowIndex, param, through);
     }
 
+    /**
+     * What {@link #adamRowsCatchUp} would leave in {@code rowIndex}'s rows through step
+     * {@code through}, written to {@code out} ({@code rowIndex.numel() x cols}, row k for
+     * {@code rowIndex[k]}); the parameter, moments and last steps stay as they are, and the next
+     * {@link #adamRows} on these rows catches up itself, to the same values.
+     */
+    public static void adamRowsGather(Tensor param, Tensor rowIndex, Tensor expAvg, Tensor expAvgSq, Tensor lastStep,
+                                      long through, double lr, double beta1, double beta2, double eps, Tensor out) {
+        requireRowState(param, rowIndex, expAvg, expAvgSq, lastStep);
+        requireFloatMatrix("out", out);
+        if (out.size(0) != rowIndex.numel() || out.size(1) != param.size(1)) {
+            throw new IllegalArgumentException("out is " + out.size(0) + " x " + out.size(1) + ", expected "
+                    + rowIndex.numel() + " x " + param.size(1));
+        }
+        if (rowIndex.numel() == 0) {
+            return;
+        }
+        requireDistinct("out", out, "param", param);
+        int status = NativeKernels.adamRowsGather(param.data_ptr_float(), param.size(0), param.size(1),
+                rowIndex.data_ptr_long(), rowIndex.numel(), expAvg.data_ptr_float(), expAvgSq.data_ptr_float(),
+                lastStep.data_ptr_long(), through, lr, beta1, beta2, eps, out.data_ptr_float());
+        rowStatus("bm3_cpu_adam_rows_gather", status, rowIndex, param, through);
+    }
+
     private static void requireRowState(Tensor param, Tensor rowIndex, Tensor expAvg, Tensor expAvgSq, Tensor lastStep) {
         requireAvailable();
         requireFloatMatrix("param", param);

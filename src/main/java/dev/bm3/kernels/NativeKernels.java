@@ -136,6 +136,15 @@ public final class NativeKernels {
                                              @Cast("int64_t*") LongPointer lastStep, long through, double lr,
                                              double beta1, double beta2, double eps);
 
+    /** The caught-up values of rows, written to out; no state changes ({@code bm3_cpu_adam_rows_gather}). */
+    @Name("bm3_cpu_adam_rows_gather")
+    public static native int adamRowsGather(@Cast("const float*") FloatPointer param, long rows, long d,
+                                            @Cast("const int64_t*") LongPointer rowIndex, long nIndex,
+                                            @Cast("const float*") FloatPointer expAvg,
+                                            @Cast("const float*") FloatPointer expAvgSq,
+                                            @Cast("const int64_t*") LongPointer lastStep, long through, double lr,
+                                            double beta1, double beta2, double eps, FloatPointer out);
+
     /** One fused Adam step over n parameters ({@code bm3_cpu_adam_step}). */
     @Name("bm3_cpu_adam_step")
     public static native int adamStep(FloatPointer param, @Cast("const float*") FloatPointer grad, FloatPointer expAvg,

@@ -64,12 +64,22 @@ public final class Bm3Model implements Model {
     /** Fast mode only (else null): row-sparse Adam (with catch-up) of the feature tables. */
     private final RowSparseAdam featureOptimizer;
     /**
-     * Fast mode, set by each loss: the batch's unique items (int64, increasing) and each
-     * modality's gathered feature rows (the autograd leaves whose gradients the step applies).
-     * Borrowed from the step's scope: valid until it closes.
+     * Fast mode, set by each loss: the batch's unique items (int64, increasing), each modality's
+     * gathered feature rows and their latents z_m (whose gradient autograd keeps), and after the
+     * backward the rows' gradients. Borrowed from the step's scope (rows and gradients are views
+     * of {@link #rowBuffers}): valid until the next step.
      */
     private Tensor stepRows;
     private final List<Tensor> stepFeatureRows = new ArrayList<>();
+    private final List<Tensor> stepLatents = new ArrayList<>();
+    private final List<Tensor> stepRowGradients = new ArrayList<>();
+    /**
+     * Fast mode: per modality, [gathered rows; their gradients], kept across steps and grown on
+     * demand. A batch's rows of a 4096-d table are tens of MB; fresh tensors that size come from
+     * mmap every step (glibc never recycles blocks over 32 MB), and their page faults cost more
+     * than the copy into them.
+     */
+    private final List<Tensor> rowBuffers = new ArrayList<>();
 
     private StepPhases phases;
     private Tensor scoreUsers;
@@ -304,21 +314,68 @@ public final class Bm3Model implements Model {
     }
 
     /**
-     * Fast mode: z_m for the given items only, from their raw feature rows (brought up to date
-     * first) gathered into fresh autograd leaves (remembered for the step's row-sparse update).
+     * Fast mode: z_m for the given items only, from their raw feature rows as dense Adam would
+     * hold them now ({@link RowSparseAdam#gather}) in a kept buffer. The rows are not autograd leaves: autograd computes the
+     * projection's own gradients from z_m's, and {@link #computeGradients} the rows' gradient
+     * dZ W into the buffer, so no batch-by-width tensor is allocated per step.
      */
     private List<Tensor> projectRows(Tensor rows) {
         stepRows = rows;
         stepFeatureRows.clear();
+        stepLatents.clear();
+        stepRowGradients.clear();
+        int n = (int) rows.numel();
         List<Tensor> latents = new ArrayList<>();
         for (int m = 0; m < features.size(); m++) {
-            featureOptimizer.catchUp(m, rows); // read what dense Adam would hold now
-            Tensor leaf = features.get(m).index_select(0, rows);
-            leaf.requires_grad_(true);
-            stepFeatureRows.add(leaf);
-            latents.add(torch.linear(leaf, projWeights.get(m), new TensorOptional(projBiases.get(m))));
+            // what dense Adam would hold now; the step's update catches the table itself up
+            Tensor gathered = rowBuffer(m, n).select(0, 0);
+            featureOptimizer.gather(m, rows, gathered);
+            stepFeatureRows.add(gathered);
+            Tensor z = torch.linear(gathered, projWeights.get(m), new TensorOptional(projBiases.get(m)));
+            if (z.requires_grad()) {
+                z.__dispatch_retain_grad();
+            }
+            stepLatents.add(z);
+            latents.add(z);
         }
         return latents;
+    }
+
+    /** Modality m's buffer viewed as [2, n, width] (rows, gradients), grown to hold n rows. */
+    private Tensor rowBuffer(int m, int n) {
+        long width = features.get(m).size(1);
+        while (rowBuffers.size() <= m) {
+            rowBuffers.add(null);
+        }
+        Tensor buffer = rowBuffers.get(m);
+        if (buffer == null || buffer.size(1) < n) {
+            if (buffer != null) {
+                buffer.close();
+            }
+            int capacity = Math.max(n, config.trainBatchSize());
+            try (PointerScope scope = new PointerScope()) {
+                buffer = Tensors.keep(torch.empty(new long[] {2, capacity, width}, Tensors.options(dtype, device), null));
+            }
+            rowBuffers.set(m, buffer);
+        }
+        return buffer.narrow(1, 0, n);
+    }
+
+    /** Fast mode, after the backward: each modality's row gradient dZ W, into the row buffers. */
+    private void rowGradients() {
+        stepRowGradients.clear();
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (int m = 0; m < stepLatents.size(); m++) {
+                Tensor dz = stepLatents.get(m).grad();
+                if (!dz.defined()) {
+                    stepRowGradients.add(dz);
+                    continue;
+                }
+                Tensor out = rowBuffer(m, (int) dz.size(0)).select(0, 1);
+                torch.mm_out(out, dz, projWeights.get(m));
+                stepRowGradients.add(out);
+            }
+        }
     }
 
     /** The sorted distinct values of {@code items} and, per entry, its position among them. */
@@ -344,11 +401,12 @@ public final class Bm3Model implements Model {
      * their feature gradients (borrowed from the step's scope). Empty in exact mode.
      */
     List<Tensor> featureRowGradients() {
-        List<Tensor> grads = new ArrayList<>();
-        for (Tensor leaf : stepFeatureRows) {
-            grads.add(leaf.grad());
-        }
-        return grads;
+        return new ArrayList<>(stepRowGradients);
+    }
+
+    /** Fast mode: each modality's feature rows the last loss read (views of kept buffers). */
+    List<Tensor> featureRowsRead() {
+        return new ArrayList<>(stepFeatureRows);
     }
 
     /** Fast mode: the unique items of the last loss (int64), borrowed from its scope. */
@@ -361,13 +419,15 @@ public final class Bm3Model implements Model {
         double value = computeGradients(users, items);
         optimizer.step();
         if (featureOptimizer != null) {
-            for (int m = 0; m < stepFeatureRows.size(); m++) {
-                Tensor grad = stepFeatureRows.get(m).grad();
+            for (int m = 0; m < stepRowGradients.size(); m++) {
+                Tensor grad = stepRowGradients.get(m);
                 if (grad.defined()) {
                     featureOptimizer.step(m, stepRows, grad);
                 }
             }
             stepFeatureRows.clear();
+            stepLatents.clear();
+            stepRowGradients.clear();
             stepRows = null;
         }
         if (phases != null) {
@@ -395,6 +455,9 @@ public final class Bm3Model implements Model {
             n.finishRowsBackward(userEmb, itemEmb, config.nLayers(), config.regWeight() / nItems);
         } else {
             propagation.finishBackward(userEmb, itemEmb, config.nLayers());
+        }
+        if (fast()) {
+            rowGradients();
         }
         lap(StepPhases.Phase.BACKWARD);
         return value;
@@ -540,6 +603,12 @@ public final class Bm3Model implements Model {
         if (featureOptimizer != null) {
             featureOptimizer.close();
         }
+        for (Tensor buffer : rowBuffers) {
+            if (buffer != null) {
+                buffer.close();
+            }
+        }
+        rowBuffers.clear();
         for (int k = parameters.size() - 1; k >= 0; k--) {
             parameters.get(k).close();
         }

@@ -83,6 +83,20 @@ abstract class RowSparseAdam implements AutoCloseable {
 
     abstract void catchUp(int k, Tensor rows, long through);
 
+    /**
+     * What {@link #catchUp} would make table {@code k}'s {@code rows} hold, written to
+     * {@code out} (row j for {@code rows[j]}), without changing any state: the forward pass
+     * reads these, and the step's update catches the rows up itself (to the same values), so a
+     * row's parameter and moments are written once per step.
+     */
+    void gather(int k, Tensor rows, Tensor out) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            gather(k, rows, steps[k], out);
+        }
+    }
+
+    abstract void gather(int k, Tensor rows, long through, Tensor out);
+
     /** The native kernel ({@code bm3_cpu_adam_rows}): one pass over the touched rows. */
     static final class Native extends RowSparseAdam {
         Native(List<Tensor> params, double lr) {
@@ -99,6 +113,12 @@ abstract class RowSparseAdam implements AutoCloseable {
         void catchUp(int k, Tensor rows, long through) {
             Kernels.adamRowsCatchUp(params.get(k), rows, expAvg.get(k), expAvgSq.get(k), lastStep.get(k), through,
                     lr, BETA1, BETA2, EPS);
+        }
+
+        @Override
+        void gather(int k, Tensor rows, long through, Tensor out) {
+            Kernels.adamRowsGather(params.get(k), rows, expAvg.get(k), expAvgSq.get(k), lastStep.get(k), through,
+                    lr, BETA1, BETA2, EPS, out);
         }
     }
 
@@ -135,6 +155,16 @@ abstract class RowSparseAdam implements AutoCloseable {
 
         @Override
         void catchUp(int k, Tensor rows, long through) {
+            caughtUp(k, rows, through, null);
+        }
+
+        @Override
+        void gather(int k, Tensor rows, long through, Tensor out) {
+            caughtUp(k, rows, through, out);
+        }
+
+        /** The catch-up written back (out == null), or only its parameter values copied to out. */
+        private void caughtUp(int k, Tensor rows, long through, Tensor out) {
             int n = (int) rows.numel();
             if (n == 0) {
                 return;
@@ -162,6 +192,10 @@ abstract class RowSparseAdam implements AutoCloseable {
                 // the skipped steps: p -= W m0 / (sqrt(v0) + e)
                 Tensor p = params.get(k).index_select(0, rows)
                         .sub(m0.mul(column(stepSum, rows)).div(v0.sqrt().add(column(epsMean, rows))));
+                if (out != null) {
+                    out.copy_(p);
+                    return;
+                }
                 expAvg.get(k).index_copy_(0, rows, m0.mul(column(mDecay, rows)));
                 expAvgSq.get(k).index_copy_(0, rows, v0.mul(column(vDecay, rows)));
                 params.get(k).index_copy_(0, rows, p);

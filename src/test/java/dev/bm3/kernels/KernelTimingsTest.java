@@ -70,6 +70,24 @@ class KernelTimingsTest {
                 x.add(l1).add(torch.mm(coo, l1)).div(new Scalar(3.0));
             });
             assertTrue(TestGraphs.relDiff(Kernels.spmm(a, x), torch.mm(coo, x)) <= 1e-5, "timed kernels must agree");
+            // BM3's encoder, L=1: two blocks with residual and row norms vs cat + mean + residual add
+            int nu = 19_445;
+            Tensor eu = x.narrow(0, 0, nu).clone();
+            Tensor ei = x.narrow(0, nu, g.rows() - nu).clone();
+            Tensor hu = torch.empty_like(eu);
+            Tensor hi = torch.empty_like(ei);
+            Tensor sq = torch.empty(new long[] {g.rows()}, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Double),
+                    new org.bytedeco.pytorch.MemoryFormatOptional());
+            double[] blocks = timeMs(10, 60, () -> Kernels.lightGcnMeanBlocks(a, eu, ei, 1, true, hu, hi, null, null, sq));
+            double[] blocksPlain = timeMs(10, 60, () -> Kernels.lightGcnMeanBlocks(a, eu, ei, 1, false, hu, hi, null, null,
+                    null));
+            double[] mean1 = timeMs(10, 60, () -> Kernels.lightGcnMean(a, x, 1, y, null, null));
+            double[] catMeanAdd = timeMs(10, 60, () -> {
+                Tensor x0 = torch.cat(new org.bytedeco.pytorch.TensorVector(eu, ei), 0);
+                Tensor h = torch.empty_like(x0);
+                Kernels.lightGcnMean(a, x0, 1, h, null, null);
+                h.narrow(0, nu, g.rows() - nu).add(ei);
+            });
 
             int users = 19_445, items = 7_050, batch = 2048;
             Tensor p = TestGraphs.randn(rng, users, 64);
@@ -101,6 +119,8 @@ class KernelTimingsTest {
                     torch.get_num_threads(), g.rows(), g.colIdx().length);
             System.out.printf("  SpMM forward:        native %s | LibTorch COO mm %s%n", f(nativeSpmm), f(cooMm));
             System.out.printf("  LightGCN mean L=2:   native %s | 2x COO mm + adds %s%n", f(nativeMean2), f(cooMean2));
+            System.out.printf("  BM3 encoder L=1:     blocks + residual + norms %s, blocks plain %s, mean %s | "
+                    + "cat + mean + residual add %s%n", f(blocks), f(blocksPlain), f(mean1), f(catMeanAdd));
             System.out.printf("  Bootstrap loss B=%d: native loss+grad %s, loss only %s | composite forward %s, "
                     + "forward+backward %s%n", batch, f(nativeLoss), f(nativeLossOnly), f(compositeForward), f(compositeBoth));
         } finally {
