@@ -33,13 +33,18 @@ import java.util.List;
  * catalogue-sized product.
  *
  * <p>{@code train_mode=fast} removes the remaining catalogue-sized work from a step: only the
- * batch's unique items' raw feature rows are gathered and projected (a fresh autograd leaf per
- * step, so no catalogue-sized feature gradient exists), the native dropout targets are keyed by
- * item id (the same masks as exact mode's full draw), and the feature tables take a row-sparse
- * Adam step ({@link RowSparseAdam}) on those rows only, each row first catching up on the
- * zero-gradient steps dense Adam took while no batch read it. For the same parameters the loss
- * and every gradient are exact mode's, and the rows a step reads hold dense Adam's values (up to
- * the catch-up's treatment of eps), so both modes train the same model.
+ * batch's unique items' raw feature rows are gathered and projected (into kept buffers, with
+ * their gradient dZ W computed by hand, so no catalogue-sized feature gradient exists), the
+ * native dropout targets are keyed by item id (the same masks as exact mode's full draw), and
+ * the feature tables take a row-sparse Adam step ({@link RowSparseAdam}) on those rows only, each
+ * row first catching up on the zero-gradient steps dense Adam took while no batch read it. For
+ * the same parameters the loss and every gradient are exact mode's, and the rows a step reads
+ * hold dense Adam's values (up to the catch-up's treatment of eps), so both modes train the same
+ * model.
+ *
+ * <p>With native kernels (both modes) the ID side runs through {@link NativePropagation#encodeRows}:
+ * one kernel call per direction over the embeddings, only the batch's rows of H in autograd, the
+ * regulariser's gradient added by hand.
  */
 public final class Bm3Model implements Model {
     private final TrainConfig config;
@@ -315,9 +320,10 @@ public final class Bm3Model implements Model {
 
     /**
      * Fast mode: z_m for the given items only, from their raw feature rows as dense Adam would
-     * hold them now ({@link RowSparseAdam#gather}) in a kept buffer. The rows are not autograd leaves: autograd computes the
-     * projection's own gradients from z_m's, and {@link #computeGradients} the rows' gradient
-     * dZ W into the buffer, so no batch-by-width tensor is allocated per step.
+     * hold them now ({@link RowSparseAdam#gather}), in a kept buffer. The rows are not autograd
+     * leaves: autograd computes the projection's own gradients from z_m's, and
+     * {@link #computeGradients} the rows' gradient dZ W into the buffer, so no batch-by-width
+     * tensor is allocated per step.
      */
     private List<Tensor> projectRows(Tensor rows) {
         stepRows = rows;

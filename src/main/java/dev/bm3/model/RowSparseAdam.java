@@ -15,12 +15,13 @@ import java.util.List;
 
 /**
  * Adam for BM3's fast mode that touches only the feature rows a batch reads, yet stays dense
- * Adam: each row remembers the step it was last brought up to date, and before a batch reads it
- * ({@link #catchUp}) it catches up on what dense Adam did to it meanwhile with zero gradients
- * (moments decayed by {@code b1^k, b2^k}, the k parameter steps in closed form; see
- * {@code bm3_cpu_adam_rows} for the one approximation, eps inside those skipped steps), then the
- * step's update uses the global step's bias corrections. So the values a step reads are dense
- * Adam's, and fast mode trains the model exact mode trains.
+ * Adam: each row remembers the step it was last brought up to date; a batch reads it as it would
+ * be after catching up on what dense Adam did to it meanwhile with zero gradients ({@link #gather}:
+ * moments decayed by {@code b1^k, b2^k}, the k parameter steps in closed form; see
+ * {@code bm3_cpu_adam_rows} for the one approximation, eps inside those skipped steps), and the
+ * step's update does that catch-up in place before its own update with the global step's bias
+ * corrections. So the values a step reads are dense Adam's, and fast mode trains the model exact
+ * mode trains.
  *
  * <p>Why not plain lazy Adam (untouched rows frozen, per-row step counts): it is another
  * optimizer. Under dense Adam a row's momentum keeps moving it for ~10 steps after its gradient,
