@@ -40,6 +40,7 @@ public final class NativePropagation implements Propagation {
     private Tensor hUsers;
     private Tensor hItems;
     private Tensor rowSq;
+    private double[] rowSqHost;
     private Tensor gradUsers;
     private Tensor gradItems;
     private EncodedRows lastRows;
@@ -129,7 +130,7 @@ public final class NativePropagation implements Propagation {
                     rowSq);
         }
         // sequential sums: the same value for any thread count
-        double[] sq = new double[(int) rowSq.size(0)];
+        double[] sq = rowSqHost;
         rowSq.data_ptr_double().get(sq);
         double su = 0;
         double si = 0;
@@ -165,6 +166,9 @@ public final class NativePropagation implements Propagation {
         if (rows == null) {
             throw new IllegalStateException("finishRowsBackward without encodeRows");
         }
+        // before the kernel overwrites them: the buffers must not still be last step's gradients
+        requireNotStillSet(userEmb, gradUsers);
+        requireNotStillSet(itemEmb, gradItems);
         try (NoGradGuard g = new NoGradGuard()) {
             hUsers.mul_(new Scalar(rows.userNorm() > 0 ? normWeight / rows.userNorm() : 0.0));
             hItems.mul_(new Scalar(rows.itemNorm() > 0 ? normWeight / rows.itemNorm() : 0.0));
@@ -195,6 +199,14 @@ public final class NativePropagation implements Propagation {
             rowSq = Tensors.keep(torch.empty(new long[] {nUsers + nItems},
                     new TensorOptions(torch.ScalarType.Double), new MemoryFormatOptional()));
         }
+        rowSqHost = new double[(int) (nUsers + nItems)];
+    }
+
+    private static void requireNotStillSet(Tensor p, Tensor buffer) {
+        Tensor current = p.grad();
+        if (current.defined() && current.data_ptr().address() == buffer.data_ptr().address()) {
+            throw new IllegalStateException("the previous step's gradient is still set: zero the gradients first");
+        }
     }
 
     /** The buffer becomes the gradient (no copy); an existing other gradient is added to instead. */
@@ -202,8 +214,6 @@ public final class NativePropagation implements Propagation {
         Tensor current = p.grad();
         if (!current.defined()) {
             p.mutable_grad().put(buffer);
-        } else if (current.data_ptr().address() == buffer.data_ptr().address()) {
-            throw new IllegalStateException("the previous step's gradient is still set: zero the gradients first");
         } else {
             current.add_(buffer);
         }

@@ -134,6 +134,40 @@ class NativeKernelParityTest {
         }
     }
 
+    /**
+     * {@link NativePropagation#finishRowsBackward} hands its kept buffers over as the embeddings'
+     * gradients: a second backward while they are still set must fail before overwriting them,
+     * and succeed again once they are cleared.
+     */
+    @Test
+    void rowsBackwardRefusesToOverwriteAGradientStillSet() {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        Dataset d = data();
+        try (NativePropagation n = new NativePropagation(NormalizedAdjacency.of(d), 8); PointerScope s = new PointerScope()) {
+            Tensor eu = torch.randn(d.nUsers(), 8).requires_grad_(true);
+            Tensor ei = torch.randn(d.nItems(), 8).requires_grad_(true);
+            Tensor u = Tensors.fromLongs(new long[] {0, 1, 1}, CPU);
+            Tensor i = Tensors.fromLongs(new long[] {2, 2, 3}, CPU);
+            NativePropagation.EncodedRows rows = n.encodeRows(eu, ei, 1, u, i);
+            rows.userRows().sum().add(rows.itemRows().sum()).backward();
+            n.finishRowsBackward(eu, ei, 1, 0.1);
+            float[] first = Tensors.toFloats(eu.grad());
+            rows = n.encodeRows(eu, ei, 1, u, i);
+            rows.userRows().sum().add(rows.itemRows().sum()).backward();
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> n.finishRowsBackward(eu, ei, 1, 0.1));
+            assertTrue(e.getMessage().contains("zero the gradients"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first, Tensors.toFloats(eu.grad()),
+                    "the refused call left the gradient alone");
+            eu.mutable_grad().put(new Tensor());
+            ei.mutable_grad().put(new Tensor());
+            rows = n.encodeRows(eu, ei, 1, u, i);
+            rows.userRows().sum().add(rows.itemRows().sum()).backward();
+            n.finishRowsBackward(eu, ei, 1, 0.1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first, Tensors.toFloats(eu.grad()), "same inputs, same gradient");
+        }
+    }
+
     @Test
     void nativeDropoutIsOneFullMatrixDraw() {
         assumeTrue(Kernels.available(), Kernels.unavailableReason());
