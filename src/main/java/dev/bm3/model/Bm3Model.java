@@ -176,8 +176,9 @@ public final class Bm3Model implements Model {
 
     /** The encoder output: H_U and H_I (with the item ID residual), attached to the current scope. */
     Tensor[] encode() {
-        if (propagation instanceof NativePropagation n && !GradMode.is_enabled()) {
-            return n.encodeResidual(userEmb, itemEmb, config.nLayers()); // the training step's arithmetic
+        if (propagation instanceof NativePropagation n) {
+            // outside autograd (training reads H through idRows), the training step's arithmetic
+            return n.encodeResidual(userEmb, itemEmb, config.nLayers());
         }
         Tensor h = propagation.encode(userEmb, itemEmb, config.nLayers());
         Tensor hu = h.narrow(0, 0, nUsers);
@@ -458,9 +459,8 @@ public final class Bm3Model implements Model {
         }
         terms.total().backward();
         if (propagation instanceof NativePropagation n) {
+            // the native ID side's backward (autograd stopped at the batch's rows of H)
             n.finishRowsBackward(userEmb, itemEmb, config.nLayers(), config.regWeight() / nItems);
-        } else {
-            propagation.finishBackward(userEmb, itemEmb, config.nLayers());
         }
         if (fast()) {
             rowGradients();

@@ -5,37 +5,32 @@ import dev.bm3.kernels.CsrMatrix;
 import dev.bm3.kernels.Kernels;
 import dev.bm3.torch.Tensors;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Propagation through the native CSR kernel, outside autograd. The layer mean is linear in X0 and
- * Â is symmetric, so its backward is the same operator: after {@code loss.backward()} the
- * gradient reaching H is pushed through {@code lightGcnMean} once and added to the embeddings'
- * gradients. CPU, float32 only.
- *
- * <p>BM3's training step goes further ({@link #encodeRows} / {@link #finishRowsBackward}): one
- * native call reads E_U and E_I in place and writes H_U and H_I (item residual included) with
- * every row's squared norm into buffers kept across steps; only the batch's rows enter autograd
- * (as leaves), and the regulariser's gradient, which is proportional to H itself, is built in
- * place in those buffers. So no catalogue-sized tensor is allocated, concatenated, zero-filled
- * or accumulated per step: the (users + items) x d work is the two kernel passes, one scaling
- * pass and Adam.
+ * Propagation through the native CSR kernel, outside autograd. CPU, float32 only.
+ * {@link #encode} is the plain layer mean (no gradient): BM3 trains through
+ * {@link #encodeRows} / {@link #finishRowsBackward}. There one native call reads E_U and E_I in
+ * place and writes H_U and H_I (item residual included) with every row's squared norm into
+ * buffers kept across steps; only the batch's rows enter autograd (as leaves). The layer mean is
+ * linear and Â symmetric, so the backward is the same kernel, applied to the gradient of H: the
+ * regulariser's part (proportional to H) and the rows' gradients are built in place in those
+ * buffers. So no catalogue-sized tensor is allocated, concatenated, zero-filled or accumulated
+ * per step: the (users + items) x d work is the two kernel passes, one scaling pass and Adam.
  */
 public final class NativePropagation implements Propagation {
     private final CsrMatrix adjacency;
     private final int nUsers;
-    private final Tensor scratchA;
-    private final Tensor scratchB;
+    /** Per-layer products for n_layers >= 2 / >= 3, made on first need. */
+    private Tensor scratchA;
+    private Tensor scratchB;
     private final long nItems;
     private final long embeddingSize;
-    private Tensor lastH;
     /** {@link #encodeRows}' buffers (H_U, H_I, their row norms, the embeddings' gradients), made on first use. */
     private Tensor hUsers;
     private Tensor hItems;
@@ -53,49 +48,41 @@ public final class NativePropagation implements Propagation {
         this.nUsers = graph.nUsers();
         this.nItems = graph.nNodes() - graph.nUsers();
         this.embeddingSize = embeddingSize;
-        try (PointerScope scope = new PointerScope()) {
-            scratchA = Tensors.keep(buffer(graph.nNodes(), embeddingSize));
-            scratchB = Tensors.keep(buffer(graph.nNodes(), embeddingSize));
-        }
     }
 
     private static Tensor buffer(long rows, long cols) {
         return torch.empty(new long[] {rows, cols}, new TensorOptions(torch.ScalarType.Float), new MemoryFormatOptional());
     }
 
+    /** The layer mean H = [H_U; H_I] (no item residual), outside autograd, in the caller's scope. */
     @Override
     public Tensor encode(Tensor userEmb, Tensor itemEmb, int layers) {
-        boolean training = GradMode.is_enabled();
-        Tensor h;
         try (NoGradGuard g = new NoGradGuard()) {
-            Tensor x0 = torch.cat(new TensorVector(userEmb, itemEmb), 0);
-            h = buffer(x0.size(0), x0.size(1));
-            Kernels.lightGcnMean(adjacency, x0, layers, h, scratchA, scratchB);
+            Tensor h = buffer(userEmb.size(0) + itemEmb.size(0), userEmb.size(1));
+            Kernels.lightGcnMeanBlocks(adjacency, userEmb, itemEmb, layers, false, h.narrow(0, 0, nUsers),
+                    h.narrow(0, nUsers, nItems), scratchA(layers), scratchB(layers), null);
+            return h;
         }
-        if (training) {
-            h.requires_grad_(true); // a leaf: its gradient is read back in finishBackward
-            lastH = h;
-        }
-        return h;
     }
 
-    @Override
-    public void finishBackward(Tensor userEmb, Tensor itemEmb, int layers) {
-        Tensor h = lastH;
-        lastH = null;
-        if (h == null) {
-            throw new IllegalStateException("finishBackward without a training encode");
-        }
-        try (NoGradGuard g = new NoGradGuard()) {
-            Tensor upstream = h.grad();
-            if (!upstream.defined()) {
-                return; // the loss did not depend on H
+    /** Kept n x d scratch for layer products: null unless {@code layers >= 2}. */
+    private Tensor scratchA(int layers) {
+        if (layers >= 2 && scratchA == null) {
+            try (PointerScope scope = new PointerScope()) {
+                scratchA = Tensors.keep(buffer(nUsers + nItems, embeddingSize));
             }
-            Tensor grad = buffer(h.size(0), h.size(1));
-            Kernels.lightGcnMean(adjacency, upstream.contiguous(), layers, grad, scratchA, scratchB);
-            accumulate(userEmb, grad.narrow(0, 0, nUsers));
-            accumulate(itemEmb, grad.narrow(0, nUsers, h.size(0) - nUsers));
         }
+        return layers >= 2 ? scratchA : null;
+    }
+
+    /** The second scratch: null unless {@code layers >= 3}. */
+    private Tensor scratchB(int layers) {
+        if (layers >= 3 && scratchB == null) {
+            try (PointerScope scope = new PointerScope()) {
+                scratchB = Tensors.keep(buffer(nUsers + nItems, embeddingSize));
+            }
+        }
+        return layers >= 3 ? scratchB : null;
     }
 
     /**
@@ -106,7 +93,7 @@ public final class NativePropagation implements Propagation {
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor hu = buffer(userEmb.size(0), userEmb.size(1));
             Tensor hi = buffer(itemEmb.size(0), itemEmb.size(1));
-            Kernels.lightGcnMeanBlocks(adjacency, userEmb, itemEmb, layers, true, hu, hi, scratchA, scratchB, null);
+            Kernels.lightGcnMeanBlocks(adjacency, userEmb, itemEmb, layers, true, hu, hi, scratchA(layers), scratchB(layers), null);
             return new Tensor[] {hu, hi};
         }
     }
@@ -126,8 +113,8 @@ public final class NativePropagation implements Propagation {
         }
         allocateRowBuffers();
         try (NoGradGuard g = new NoGradGuard()) {
-            Kernels.lightGcnMeanBlocks(adjacency, userEmb, itemEmb, layers, true, hUsers, hItems, scratchA, scratchB,
-                    rowSq);
+            Kernels.lightGcnMeanBlocks(adjacency, userEmb, itemEmb, layers, true, hUsers, hItems, scratchA(layers),
+                    scratchB(layers), rowSq);
         }
         // sequential sums: the same value for any thread count
         double[] sq = rowSqHost;
@@ -180,8 +167,8 @@ public final class NativePropagation implements Propagation {
             if (gi.defined()) {
                 hItems.index_add_(0, rows.items(), gi);
             }
-            Kernels.lightGcnMeanBlocks(adjacency, hUsers, hItems, layers, true, gradUsers, gradItems, scratchA, scratchB,
-                    null);
+            Kernels.lightGcnMeanBlocks(adjacency, hUsers, hItems, layers, true, gradUsers, gradItems,
+                    scratchA(layers), scratchB(layers), null);
             setGradient(userEmb, gradUsers);
             setGradient(itemEmb, gradItems);
         }
@@ -227,18 +214,6 @@ public final class NativePropagation implements Propagation {
                               double itemNorm) {
     }
 
-    /**
-     * Adds g to p's gradient; an undefined gradient (after zero_grad) is replaced by a copy (a
-     * view of the shared buffer would make the next zero_grad fail).
-     */
-    private static void accumulate(Tensor p, Tensor g) {
-        if (p.grad().defined()) {
-            p.grad().add_(g);
-        } else {
-            p.mutable_grad().put(g.clone());
-        }
-    }
-
     @Override
     public String name() {
         return "native";
@@ -246,15 +221,18 @@ public final class NativePropagation implements Propagation {
 
     @Override
     public void close() {
-        lastH = null;
         lastRows = null;
         for (Tensor t : new Tensor[] {hUsers, hItems, rowSq, gradUsers, gradItems}) {
             if (t != null) {
                 t.close();
             }
         }
-        scratchB.close();
-        scratchA.close();
+        if (scratchB != null) {
+            scratchB.close();
+        }
+        if (scratchA != null) {
+            scratchA.close();
+        }
         adjacency.close();
     }
 }

@@ -35,11 +35,6 @@ public final class TorchPropagation implements Propagation {
     }
 
     @Override
-    public void finishBackward(Tensor userEmb, Tensor itemEmb, int layers) {
-        // autograd already differentiated through the sparse products
-    }
-
-    @Override
     public String name() {
         return "torch";
     }

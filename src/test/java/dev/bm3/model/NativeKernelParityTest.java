@@ -134,6 +134,30 @@ class NativeKernelParityTest {
         }
     }
 
+    /** {@link NativePropagation#encode} (no gradient) against LibTorch's COO composite. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void encodeMatchesTorchPropagation(int layers) {
+        assumeTrue(Kernels.available(), Kernels.unavailableReason());
+        Dataset d = data();
+        NormalizedAdjacency g = NormalizedAdjacency.of(d);
+        try (NativePropagation n = new NativePropagation(g, 8);
+             TorchPropagation t = new TorchPropagation(g, torch.ScalarType.Float, CPU);
+             PointerScope s = new PointerScope()) {
+            Tensor eu = torch.randn(d.nUsers(), 8);
+            Tensor ei = torch.randn(d.nItems(), 8);
+            float[] want = Tensors.toFloats(t.encode(eu, ei, layers));
+            float[] got = Tensors.toFloats(n.encode(eu, ei, layers));
+            double scale = 0;
+            double diff = 0;
+            for (int e = 0; e < want.length; e++) {
+                scale = Math.max(scale, Math.abs(want[e]));
+                diff = Math.max(diff, Math.abs(want[e] - got[e]));
+            }
+            assertTrue(diff <= 1e-5 * scale, "L=" + layers + ": max |diff| " + diff);
+        }
+    }
+
     /**
      * {@link NativePropagation#finishRowsBackward} hands its kept buffers over as the embeddings'
      * gradients: a second backward while they are still set must fail before overwriting them,
